@@ -1,0 +1,43 @@
+/**
+ * The one schema of ecs-fleet's stack config. Every key of the `ecs-fleet:` namespace is a section
+ * here; the TypeScript types of the whole config are inferred from it. Sections live in
+ * `stacks/sections/`, each with its cross-field checks.
+ */
+import { z } from "zod";
+import { struct } from "./sections/common";
+import { RegionSchema, RegionsSchema } from "./sections/regions";
+import { ServiceSchema, ServicesSchema } from "./sections/services";
+import { RolloutSchema } from "./sections/rollout";
+
+/** The config namespace (the Pulumi project name). */
+export const NAMESPACE = "ecs-fleet";
+
+/** Config keys outside the namespace that ecs-fleet reads. */
+export const HOME_REGION_KEY = "aws:region";
+
+/** Every section of `ecs-fleet:*`, by key. */
+export const sections = {
+  /** Required: AWS regions, keyed by region name. */
+  regions: RegionsSchema,
+  /** Container services, keyed by service name. Default: none. */
+  services: ServicesSchema.default({}),
+  /** Region-by-region rollout settings. Optional. */
+  rollout: RolloutSchema.optional(),
+};
+
+/**
+ * Sections whose value is a mapping of independent entries, with the schema of one entry: an invalid
+ * entry does not stop the cross-field checks of the others.
+ */
+export const mapSections: Partial<Record<keyof typeof sections, z.ZodTypeAny>> = {
+  regions: RegionSchema,
+  services: ServiceSchema,
+};
+
+export const NamespaceSchema = struct(sections, Object.keys(sections).join(", "));
+
+/** The validated config of one stack. */
+export type FleetConfig = z.infer<typeof NamespaceSchema> & {
+  /** `aws:region`: where global resources (DNS) are managed. */
+  homeRegion: string;
+};
