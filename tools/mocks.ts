@@ -262,18 +262,20 @@ export class Recorder {
             this.providerRegions.set(urn, rawInputs.region);
           }
           const regionProvider = provider ?? providers["aws"] ?? null;
+          const parentUrn: string | null = req.getParent() || null;
           this.resources.push({
             urn,
             type,
             name,
-            parent: req.getParent() || null,
+            parent: parentUrn,
             provider,
             providers,
             region: type.startsWith("pulumi:providers:")
               ? ((rawInputs.region as string | undefined) ?? null)
               : regionProvider
                 ? (this.providerRegions.get(regionProvider) ?? null)
-                : null,
+                : // A component without a provider of its own is where its parent is.
+                  (parentUrn ? (this.resources.find((r) => r.urn === parentUrn)?.region ?? null) : null),
             custom: req.getCustom(),
             remote: req.getRemote(),
             inputs,
@@ -332,4 +334,14 @@ export async function settle(): Promise<void> {
     await new Promise((r) => setImmediate(r));
   }
   await require("@pulumi/pulumi/runtime/settings").waitForRPCs();
+}
+
+/**
+ * Points the (already set) mock runtime at another project/stack without replacing the monitor, so
+ * one process can run the program for several stacks with the one recorder.
+ */
+export function useStack(project: string, stack: string): void {
+  const store = require("@pulumi/pulumi/runtime/state").getStore();
+  store.settings.options.project = project;
+  store.settings.options.stack = stack;
 }

@@ -1,0 +1,46 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+export interface FargateClusterArgs {
+  /** Physical cluster name (from the naming helper). Required. */
+  clusterName: string;
+  /** CloudWatch Container Insights level. Default "enabled". */
+  containerInsights?: "enabled" | "enhanced";
+}
+
+/**
+ * An ECS cluster for Fargate: Container Insights on, FARGATE and FARGATE_SPOT capacity providers,
+ * FARGATE as the default strategy (services choose Spot explicitly).
+ */
+export class FargateCluster extends pulumi.ComponentResource {
+  public readonly cluster: aws.ecs.Cluster;
+  public readonly clusterName: pulumi.Output<string>;
+  public readonly clusterArn: pulumi.Output<string>;
+
+  constructor(name: string, args: FargateClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("ecs-fleet:ecs:FargateCluster", name, {}, opts);
+
+    this.cluster = new aws.ecs.Cluster(
+      name,
+      {
+        name: args.clusterName,
+        settings: [{ name: "containerInsights", value: args.containerInsights ?? "enabled" }],
+      },
+      { parent: this },
+    );
+
+    new aws.ecs.ClusterCapacityProviders(
+      name,
+      {
+        clusterName: this.cluster.name,
+        capacityProviders: ["FARGATE", "FARGATE_SPOT"],
+        defaultCapacityProviderStrategies: [{ capacityProvider: "FARGATE", weight: 1, base: 0 }],
+      },
+      { parent: this },
+    );
+
+    this.clusterName = this.cluster.name;
+    this.clusterArn = this.cluster.arn;
+    this.registerOutputs({ clusterName: this.clusterName, clusterArn: this.clusterArn });
+  }
+}

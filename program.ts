@@ -1,0 +1,68 @@
+/**
+ * The ecs-fleet program: from a plan to providers, components and stack outputs. `index.ts` runs it
+ * for `pulumi up`; `npm run plan` and the tests run the very same code under the mock runtime.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { FleetPlan } from "./stacks/plan";
+import { providerName } from "./stacks/naming";
+import { RegionalFootprint } from "./components/regional-footprint";
+
+/** Tag keys every resource gets through its provider's defaultTags. */
+export const TAG_KEYS = { project: "Project", stack: "Stack", region: "Region" } as const;
+
+export interface RegionOutputs {
+  vpcId: pulumi.Output<string>;
+  clusterName: pulumi.Output<string>;
+  clusterArn: pulumi.Output<string>;
+}
+
+/** The stack outputs, as the program builds them. */
+export interface FleetOutputs {
+  regions: Record<string, RegionOutputs>;
+}
+
+/** The stack outputs as a reader (the Automation API, a tool) sees them. */
+export type FleetStackOutputs = pulumi.Unwrap<FleetOutputs>;
+
+/**
+ * One explicit provider per region, created on first use. `region` is always set (an explicit
+ * provider without it would fall back to AWS_REGION) and the logical name derives from the region
+ * key alone, so it never changes.
+ */
+export class RegionProviders {
+  private readonly providers = new Map<string, aws.Provider>();
+
+  constructor(private readonly plan: Pick<FleetPlan, "project" | "stack">) {}
+
+  get(region: string): aws.Provider {
+    let provider = this.providers.get(region);
+    if (!provider) {
+      provider = new aws.Provider(providerName(region), {
+        region: region as aws.Region,
+        defaultTags: {
+          tags: { [TAG_KEYS.project]: this.plan.project, [TAG_KEYS.stack]: this.plan.stack, [TAG_KEYS.region]: region },
+        },
+      });
+      this.providers.set(region, provider);
+    }
+    return provider;
+  }
+}
+
+/** Creates everything the plan describes and returns the stack outputs. */
+export function fleet(plan: FleetPlan): FleetOutputs {
+  for (const warning of plan.warnings) pulumi.log.warn(warning);
+  const providers = new RegionProviders(plan);
+
+  const regions: Record<string, RegionOutputs> = {};
+  for (const regionPlan of plan.regions) {
+    const footprint = new RegionalFootprint(regionPlan.region, { plan: regionPlan }, { provider: providers.get(regionPlan.region) });
+    regions[regionPlan.region] = {
+      vpcId: footprint.vpcId,
+      clusterName: footprint.clusterName,
+      clusterArn: footprint.clusterArn,
+    };
+  }
+  return { regions };
+}

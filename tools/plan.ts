@@ -1,0 +1,187 @@
+/**
+ * `npm run plan`: runs the real program under Pulumi's mock runtime — no cloud account, no Pulumi
+ * CLI — and shows what `pulumi up` would register.
+ *
+ *   npm run plan -- --stack dev                 plan Pulumi.dev.yaml
+ *   npm run plan -- --config-file f.yaml --stack prod
+ *   npm run -s plan -- --stack prod --json      one JSON document on stdout
+ *   npm run plan -- --stack prod --out plan.json
+ *
+ * Exit codes: 0 planned; 1 usage or unexpected error; 2 invalid config (every problem on stderr,
+ * nothing on stdout).
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { Recorder, RecordedResource } from "./mocks";
+import { PROJECT, runProgram } from "./run-plan";
+import { readStackFile } from "./stack-file";
+import { formatIssue } from "../stacks/validate";
+import { FleetPlan } from "../stacks/plan";
+
+export interface PlanArgs {
+  stack?: string;
+  configFile?: string;
+  json: boolean;
+  out?: string;
+  now?: Date;
+}
+
+const USAGE = `usage: npm run plan -- [--stack <name>] [--config-file <path>] [--json] [--out <file>] [--now <ISO date>]`;
+
+export function parseArgs(argv: string[]): PlanArgs {
+  const args: PlanArgs = { json: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined || v.startsWith("--")) throw new Error(`${a} needs a value\n${USAGE}`);
+      return v;
+    };
+    if (a === "--stack" || a === "-s") args.stack = value();
+    else if (a === "--config-file") args.configFile = value();
+    else if (a === "--json") args.json = true;
+    else if (a === "--out") args.out = value();
+    else if (a === "--now") {
+      const d = new Date(value());
+      if (Number.isNaN(d.getTime())) throw new Error(`--now: not a date\n${USAGE}`);
+      args.now = d;
+    } else if (a === "--help" || a === "-h") throw new Error(USAGE);
+    else throw new Error(`unknown argument ${a}\n${USAGE}`);
+  }
+  if (!args.stack && !args.configFile) args.stack = "dev";
+  return args;
+}
+
+/** The JSON document of a plan. */
+export function planDocument(run: { stack: string; project: string; resources: RecordedResource[]; outputs: unknown; plan: FleetPlan }) {
+  return {
+    stack: run.stack,
+    project: run.project,
+    resources: run.resources.map((r) => ({
+      urn: r.urn,
+      type: r.type,
+      name: r.name,
+      parent: r.parent,
+      provider: r.provider,
+      region: r.region,
+      inputs: r.inputs,
+    })),
+    outputs: run.outputs,
+    warnings: run.plan.warnings,
+  };
+}
+
+function shortType(type: string): string {
+  // aws:ecs/cluster:Cluster -> aws:ecs:Cluster; ecs-fleet:region:RegionalFootprint stays.
+  const m = /^([^:]+):([^/:]+)\/[^:]+:(.+)$/.exec(type);
+  return m ? `${m[1]}:${m[2]}:${m[3]}` : type;
+}
+
+/** The human report. */
+export function renderPlan(run: { stack: string; project: string; resources: RecordedResource[]; plan: FleetPlan }): string {
+  const lines: string[] = [];
+  const { plan, resources } = run;
+  lines.push(`ecs-fleet plan — project ${run.project}, stack ${run.stack}, home region ${plan.homeRegion}`);
+  lines.push(`${resources.length} resources in ${plan.regions.length} region(s)`);
+
+  const children = new Map<string | null, RecordedResource[]>();
+  for (const r of resources) {
+    const list = children.get(r.parent) ?? [];
+    list.push(r);
+    children.set(r.parent, list);
+  }
+  const tree = (parent: string, depth: number): void => {
+    for (const child of children.get(parent) ?? []) {
+      lines.push(`${"  ".repeat(depth)}${shortType(child.type)}  ${child.name}`);
+      tree(child.urn, depth + 1);
+    }
+  };
+
+  for (const region of plan.regions) {
+    const n = region.network;
+    lines.push("");
+    lines.push(`== ${region.region} (provider ${region.providerName})`);
+    lines.push(`   VPC ${n.cidr}, ${n.azCount} AZs, NAT ${n.natGateways}`);
+    lines.push(`   public subnets  ${n.publicSubnetCidrs.join(", ")}`);
+    lines.push(`   private subnets ${n.privateSubnetCidrs.join(", ")}`);
+    lines.push(`   cluster ${region.clusterName}`);
+    if (region.services.length === 0) lines.push(`   services: none`);
+    for (const s of region.services) {
+      lines.push(`   service ${s.name}: ${s.image}, ${s.cpu} CPU / ${s.memory} MiB, ${s.desiredCount} task(s)`);
+    }
+    const inRegion = resources.filter((r) => r.region === region.region || (r.type === "pulumi:providers:aws" && r.name === region.providerName));
+    const counts = new Map<string, number>();
+    for (const r of inRegion) counts.set(shortType(r.type), (counts.get(shortType(r.type)) ?? 0) + 1);
+    lines.push(`   resources (${inRegion.length}): ${[...counts].sort().map(([t, c]) => `${t} ×${c}`).join(", ")}`);
+    const top = resources.filter((r) => r.parent === null && r.region === region.region && !r.custom);
+    for (const component of top) {
+      lines.push(`   ${shortType(component.type)}  ${component.name}`);
+      tree(component.urn, 3);
+    }
+  }
+
+  const unplaced = resources.filter((r) => r.region === null && r.parent === null && !r.type.startsWith("pulumi:providers:"));
+  if (unplaced.length > 0) {
+    lines.push("");
+    lines.push("== global");
+    for (const r of unplaced) {
+      lines.push(`   ${shortType(r.type)}  ${r.name}`);
+      tree(r.urn, 2);
+    }
+  }
+  if (plan.warnings.length > 0) {
+    lines.push("");
+    lines.push("warnings:");
+    for (const w of plan.warnings) lines.push(`  - ${w}`);
+  }
+  return lines.join("\n");
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let args: PlanArgs;
+  try {
+    args = parseArgs(argv);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    return 1;
+  }
+  const file = args.configFile ?? path.resolve(__dirname, "..", `Pulumi.${args.stack}.yaml`);
+  if (!fs.existsSync(file)) {
+    process.stderr.write(`no stack config at ${file}\n`);
+    return 1;
+  }
+  const stackFile = readStackFile(file, args.stack);
+  for (const key of stackFile.secretKeys) {
+    process.stderr.write(`note: ${key} is encrypted (secure:) and cannot be decrypted offline; planned with the placeholder "[secret]", treated as secret\n`);
+  }
+
+  const recorder = new Recorder();
+  await pulumi.runtime.setMocks(recorder.mocks, PROJECT, stackFile.stack, false);
+  recorder.attach();
+  const run = await runProgram(recorder, { stack: stackFile.stack, raw: stackFile.raw, secretKeys: stackFile.secretKeys, now: args.now });
+  if (!run.ok) {
+    process.stderr.write(`${path.basename(file)}: invalid stack config (${run.issues.length} problem(s)):\n`);
+    for (const issue of run.issues) process.stderr.write(`  ${formatIssue(issue)}\n`);
+    return 2;
+  }
+
+  const text = args.json ? `${JSON.stringify(planDocument(run), null, 2)}\n` : `${renderPlan(run)}\n`;
+  if (args.out) {
+    fs.writeFileSync(args.out, text);
+    process.stderr.write(`plan written to ${args.out}\n`);
+  } else {
+    process.stdout.write(text);
+  }
+  return 0;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err) => {
+      process.stderr.write(`plan failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}
