@@ -63,3 +63,13 @@ export function regionCode(region: string): string {
 export function providerName(region: string): string {
   return `aws-${region}`;
 }
+
+/**
+ * A `namePrefix` of at most `limit` characters (AWS appends a unique suffix): the start of `text`,
+ * letters and digits only, ending with `-`. For resources a fixed name would block replacing
+ * (target groups: their name must be unique, and the new one is created before the old one goes).
+ */
+export function namePrefix(text: string, limit = 6): string {
+  const clean = text.replace(/[^A-Za-z0-9]/g, "").slice(0, limit - 1);
+  return `${clean || "x"}-`;
+}

@@ -3,9 +3,13 @@
  * no resources, no clock: the same config always gives the same plan.
  */
 import { FleetConfig } from "./schema";
-import { ServiceConfig, serviceRegions } from "./sections/services";
+import { ServiceConfig, effectiveAutoscaling, effectiveDesiredCount, serviceRegions } from "./sections/services";
+import { parseSecretRef, SecretRef } from "./sections/env";
+import { zoneName } from "./sections/dns";
+import { albDeletionProtection } from "./sections/alb";
 import { formatCidr, parseCidr, subdivide } from "./cidr";
-import { LIMITS, fitName, providerName } from "./naming";
+import { LIMITS, fitName, namePrefix, providerName, regionCode, shortHash } from "./naming";
+import { HEALTH_PRIORITIES, ROUTE_PRIORITIES, assignPriorities } from "./routing";
 
 /** The network of one region: VPC CIDR and the exact subnet blocks per AZ. */
 export interface NetworkSpec {
@@ -18,14 +22,113 @@ export interface NetworkSpec {
   privateSubnetCidrs: string[];
 }
 
-/** One service as it runs in one region, overrides applied. */
-export interface RegionalServiceSpec {
+/** A scheduled capacity change. */
+export interface ScheduleSpec {
+  /** Logical identity: a hash of the expression and time zone (never the list position). */
+  key: string;
+  /** Physical name of the scheduled action (unique per scalable target). */
+  name: string;
+  cron: string;
+  /** IANA time zone; undefined means UTC. */
+  timezone?: string;
+  min: number;
+  max: number;
+}
+
+/** Auto scaling of one service in one region. */
+export interface AutoscalingSpec {
+  min: number;
+  max: number;
+  cpuTarget?: number;
+  memoryTarget?: number;
+  requestsPerTarget?: number;
+  schedule: ScheduleSpec[];
+}
+
+/** One entry of an ECS capacity provider strategy. */
+export interface CapacityProviderSpec {
+  capacityProvider: "FARGATE" | "FARGATE_SPOT";
+  base: number;
+  weight: number;
+}
+
+/** One secret environment variable. */
+export interface SecretSpec {
+  /** The reference as configured (what the container definition's valueFrom gets). */
+  valueFrom: string;
+  /** Parsed reference; the execution role is granted exactly the resource it names. */
+  ref: SecretRef;
+}
+
+/** A service as configured for one region or site, overrides applied (no regional names yet). */
+export interface ResolvedService {
   /** The service's config key: its identity everywhere. */
   name: string;
   image: string;
   cpu: number;
   memory: number;
   desiredCount: number;
+  /** Container port; undefined for a worker. */
+  containerPort?: number;
+  public: boolean;
+  healthCheck: { path: string; gracePeriodSeconds: number };
+  autoscaling?: AutoscalingSpec;
+  /** ECS capacity provider strategy; never empty. */
+  capacity: CapacityProviderSpec[];
+  /** Plain variables, sorted by name. */
+  environment: Record<string, string>;
+  /** Secret variables, sorted by name. */
+  secrets: Record<string, SecretSpec>;
+  logRetentionDays: number;
+}
+
+/** How the region's ALB routes to a public service. */
+export interface RoutingSpec {
+  /** Path pattern of the listener rule. */
+  path: string;
+  /** Host-header values of the rule; empty means any host. */
+  hostHeaders: string[];
+  /** Listener rule priority (stable: see stacks/routing.ts). */
+  priority: number;
+  /** Priority of the rule that routes Route 53 health checks (only with DNS). */
+  healthRulePriority?: number;
+  /** Query parameter the Route 53 health check adds, so its rule matches only this service. */
+  healthQuery?: { key: string; value: string };
+  /** `namePrefix` of the target group (≤ 6 characters; AWS completes the name, so replacing works). */
+  targetGroupNamePrefix: string;
+  /** The URL the service is reached at in this region; `host` undefined means the ALB's DNS name. */
+  url: { scheme: "http" | "https"; host?: string; path: string };
+}
+
+/** A CloudWatch alarm that gates the service's deployments. */
+export interface AlarmSpec {
+  kind: "targetErrorRate" | "unhealthyTargets" | "runningTasks";
+  /** Physical alarm name (an output: rollout tooling reads it as a health gate). */
+  name: string;
+  threshold: number;
+}
+
+/** One service as it runs in one region, overrides applied, physical names chosen. */
+export interface RegionalServiceSpec extends ResolvedService {
+  /** Physical ECS service name (unique in the cluster). */
+  serviceName: string;
+  /** Task definition family. */
+  family: string;
+  logGroupName: string;
+  taskRoleName: string;
+  executionRoleName: string;
+  /** Present for public services. */
+  routing?: RoutingSpec;
+  alarms: AlarmSpec[];
+}
+
+/** The region's Application Load Balancer. */
+export interface AlbSpec {
+  name: string;
+  deletionProtection: boolean;
+  idleTimeoutSeconds: number;
+  /** With DNS: an HTTPS listener with a DNS-validated wildcard certificate; HTTP redirects. */
+  https?: { zone: string; certificateDomain: string; sslPolicy: string };
 }
 
 export interface RegionPlan {
@@ -35,8 +138,28 @@ export interface RegionPlan {
   network: NetworkSpec;
   /** Physical name of the region's ECS cluster. */
   clusterName: string;
+  /** The Service Connect (Cloud Map HTTP) namespace every service of the region joins. */
+  serviceConnectNamespace: string;
+  /** Present when the region runs a public service. */
+  alb?: AlbSpec;
   /** Services running here, sorted by name. */
   services: RegionalServiceSpec[];
+}
+
+/** Global DNS of one public service. */
+export interface DnsRecordSpec {
+  service: string;
+  /** `<service>.<zone>`: latency records, one per region. */
+  fqdn: string;
+  /** Path (with query) the Route 53 health checks request. */
+  healthCheckPath: string;
+  /** Regions serving the service, with each region's own name `<service>-<region>.<zone>`. */
+  regions: { region: string; regionalFqdn: string }[];
+}
+
+export interface DnsPlan {
+  zone: string;
+  records: DnsRecordSpec[];
 }
 
 export interface FleetPlan {
@@ -46,6 +169,8 @@ export interface FleetPlan {
   homeRegion: string;
   /** Regions in config order. */
   regions: RegionPlan[];
+  /** Global DNS; present when `ecs-fleet:dns` is set. */
+  dns?: DnsPlan;
   /** Problems that do not block the stack, shown at preview and in the plan. */
   warnings: string[];
 }
@@ -72,16 +197,68 @@ export function planSubnets(cidr: string, azCount: number): { publicSubnetCidrs:
 }
 
 /** A service with the overrides of one region (or site) applied. */
-export function resolveService(name: string, service: ServiceConfig, where: string): RegionalServiceSpec {
+export function resolveService(name: string, service: ServiceConfig, where: string): ResolvedService {
   const o = service.overrides?.[where] ?? {};
+  const scaling = effectiveAutoscaling(service, where);
+  const capacity = o.capacity ?? service.capacity;
+  const environment = { ...(service.environment ?? {}), ...(o.environment ?? {}) };
+  const secretRefs = { ...(service.secrets ?? {}), ...(o.secrets ?? {}) };
+  const secrets: Record<string, SecretSpec> = {};
+  for (const key of Object.keys(secretRefs).sort()) {
+    const ref = parseSecretRef(secretRefs[key]);
+    if (!ref) throw new Error(`resolveService: ${name}.secrets.${key} is not a valid reference (validation lets none through)`);
+    secrets[key] = { valueFrom: secretRefs[key], ref };
+  }
   return {
     name,
     image: o.image ?? service.image,
     cpu: o.cpu ?? service.cpu,
     memory: o.memory ?? service.memory,
-    desiredCount: o.desiredCount ?? service.desiredCount,
+    desiredCount: effectiveDesiredCount(service, where),
+    containerPort: service.containerPort,
+    public: service.public,
+    healthCheck: { ...service.healthCheck },
+    autoscaling: scaling && {
+      min: scaling.min,
+      max: scaling.max,
+      cpuTarget: scaling.cpuTarget,
+      memoryTarget: scaling.memoryTarget,
+      requestsPerTarget: scaling.requestsPerTarget,
+      schedule: (scaling.schedule ?? []).map((e) => {
+        const key = shortHash(`${e.cron}@${e.timezone ?? "UTC"}`, 8);
+        return { key, name: fitName([name, "schedule", key], 256), cron: e.cron, timezone: e.timezone, min: e.min, max: e.max };
+      }),
+    },
+    capacity: capacity
+      ? [
+          ...(capacity.fargateWeight > 0 || capacity.fargateBase > 0
+            ? [{ capacityProvider: "FARGATE" as const, base: capacity.fargateBase, weight: capacity.fargateWeight }]
+            : []),
+          ...(capacity.spotWeight > 0 ? [{ capacityProvider: "FARGATE_SPOT" as const, base: 0, weight: capacity.spotWeight }] : []),
+        ]
+      : [{ capacityProvider: "FARGATE", base: 0, weight: 1 }],
+    environment: Object.fromEntries(Object.keys(environment).sort().map((k) => [k, environment[k]])),
+    secrets,
+    logRetentionDays: service.logRetentionDays,
   };
 }
+
+/** The URL path a path pattern starts with: `/api/*` → `/api/`, `/*` → `/`. */
+export function pathBase(pattern: string): string {
+  const cut = pattern.search(/[*?]/);
+  return cut < 0 ? pattern : pattern.slice(0, cut);
+}
+
+/** Physical name of a region's ALB (≤ 32; ALB names are per region and account). */
+export function albName(ctx: PlanContext): string {
+  return fitName([ctx.project, ctx.stack], LIMITS.loadBalancer);
+}
+
+/** TLS policy of the HTTPS listeners: TLS 1.3 and 1.2 only. */
+export const SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+
+/** Query parameter that marks a Route 53 health check request for one service. */
+export const HEALTH_QUERY_KEY = "ecs-fleet-health";
 
 /** Physical name of the ECS cluster of a stack (clusters are regional: the same name in every region). */
 export function clusterName(ctx: PlanContext): string {
@@ -92,26 +269,117 @@ export function planFleet(config: FleetConfig, ctx: PlanContext): FleetPlan {
   const regionNames = Object.keys(config.regions);
   const serviceNames = Object.keys(config.services).sort();
   const warnings: string[] = [];
+  const zone = config.dns ? zoneName(config.dns) : undefined;
 
   const regions: RegionPlan[] = regionNames.map((region) => {
     const r = config.regions[region];
-    const services = serviceNames
-      .filter((name) => serviceRegions(config.services[name], regionNames).includes(region))
-      .map((name) => resolveService(name, config.services[name], region));
+    const here = serviceNames.filter((name) => serviceRegions(config.services[name], regionNames).includes(region));
+    const publicHere = here.filter((name) => config.services[name].public);
+    const routePriorities = assignPriorities(publicHere, ROUTE_PRIORITIES);
+    const healthPriorities = assignPriorities(publicHere, HEALTH_PRIORITIES);
+    const services = here.map((name) =>
+      regionalService(config.services[name], resolveService(name, config.services[name], region), region, ctx, zone, {
+        route: routePriorities.get(name),
+        health: healthPriorities.get(name),
+      }),
+    );
     if (r.natGateways === "none" && services.length > 0) {
       warnings.push(
         `regions.${region}: natGateways is none, so tasks in private subnets have no route to the internet; ` +
           `services ${services.map((s) => s.name).join(", ")} can pull images only through VPC endpoints you provide`,
       );
     }
+    for (const s of services) {
+      if (s.capacity.some((c) => c.capacityProvider === "FARGATE_SPOT") && !s.capacity.some((c) => c.capacityProvider === "FARGATE")) {
+        warnings.push(`services.${s.name}: all tasks in ${region} run on FARGATE_SPOT and may all be interrupted at once; give capacity.fargateBase or fargateWeight for a floor`);
+      }
+    }
+    const alb: AlbSpec | undefined =
+      publicHere.length === 0
+        ? undefined
+        : {
+            name: albName(ctx),
+            deletionProtection: albDeletionProtection(config.alb, ctx.stack),
+            idleTimeoutSeconds: config.alb?.idleTimeoutSeconds ?? 60,
+            https: zone ? { zone, certificateDomain: `*.${zone}`, sslPolicy: SSL_POLICY } : undefined,
+          };
     return {
       region,
       providerName: providerName(region),
       network: { cidr: r.cidr, azCount: r.azCount, natGateways: r.natGateways, ...planSubnets(r.cidr, r.azCount) },
       clusterName: clusterName(ctx),
+      serviceConnectNamespace: fitName([ctx.project, ctx.stack], LIMITS.dnsLabel),
+      alb,
       services,
     };
   });
 
-  return { project: ctx.project, stack: ctx.stack, homeRegion: config.homeRegion, regions, warnings };
+  let dns: DnsPlan | undefined;
+  if (zone) {
+    const records: DnsRecordSpec[] = serviceNames
+      .filter((name) => config.services[name].public)
+      .map((name) => {
+        const s = config.services[name];
+        const inRegions = serviceRegions(s, regionNames).filter((r) => regionNames.includes(r));
+        return {
+          service: name,
+          fqdn: `${name}.${zone}`,
+          healthCheckPath: `${s.healthCheck.path}${s.healthCheck.path.includes("?") ? "&" : "?"}${HEALTH_QUERY_KEY}=${name}`,
+          regions: inRegions.map((region) => ({ region, regionalFqdn: `${name}-${region}.${zone}` })),
+        };
+      });
+    for (const [name, s] of Object.entries(config.services)) {
+      if (s.public && s.host && !(s.host === zone || s.host.endsWith(`.${zone}`))) {
+        warnings.push(`services.${name}.host: ${s.host} is outside the zone ${zone}; the certificate (*.${zone}) does not cover it and its DNS is yours to manage`);
+      }
+    }
+    dns = { zone, records };
+  }
+
+  return { project: ctx.project, stack: ctx.stack, homeRegion: config.homeRegion, regions, dns, warnings };
+}
+
+function regionalService(
+  config: ServiceConfig,
+  resolved: ResolvedService,
+  region: string,
+  ctx: PlanContext,
+  zone: string | undefined,
+  priorities: { route?: number; health?: number },
+): RegionalServiceSpec {
+  const { name } = resolved;
+  const rc = regionCode(region);
+  let routing: RoutingSpec | undefined;
+  if (resolved.public && priorities.route !== undefined) {
+    const fleetNames = zone ? [`${name}.${zone}`, `${name}-${region}.${zone}`] : [];
+    routing = {
+      path: config.path,
+      hostHeaders: config.host ? [config.host, ...fleetNames] : [],
+      priority: priorities.route,
+      healthRulePriority: zone ? priorities.health : undefined,
+      healthQuery: zone ? { key: HEALTH_QUERY_KEY, value: name } : undefined,
+      targetGroupNamePrefix: namePrefix(name),
+      url: zone
+        ? { scheme: "https", host: `${name}-${region}.${zone}`, path: pathBase(config.path) }
+        : { scheme: "http", host: config.host, path: pathBase(config.path) },
+    };
+  }
+  const alarmName = (kind: string) => fitName([ctx.project, ctx.stack, name, kind], 255);
+  const minTasks = resolved.autoscaling?.min ?? resolved.desiredCount;
+  const alarms: AlarmSpec[] = [];
+  if (routing) {
+    alarms.push({ kind: "targetErrorRate", name: alarmName("target-5xx"), threshold: 5 });
+    alarms.push({ kind: "unhealthyTargets", name: alarmName("unhealthy-targets"), threshold: 0 });
+  }
+  if (minTasks > 0) alarms.push({ kind: "runningTasks", name: alarmName("running-tasks"), threshold: minTasks });
+  return {
+    ...resolved,
+    serviceName: name,
+    family: fitName([ctx.project, ctx.stack, name], LIMITS.ecs, /[A-Za-z0-9_-]/),
+    logGroupName: fitName([`/ecs/${ctx.project}/${ctx.stack}/${name}`], LIMITS.logGroup, /[A-Za-z0-9_\-/.#]/),
+    taskRoleName: fitName([ctx.project, ctx.stack, rc, name, "task"], LIMITS.iamRole),
+    executionRoleName: fitName([ctx.project, ctx.stack, rc, name, "exec"], LIMITS.iamRole),
+    routing,
+    alarms,
+  };
 }

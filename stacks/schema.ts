@@ -8,6 +8,8 @@ import { struct } from "./sections/common";
 import { RegionSchema, RegionsSchema } from "./sections/regions";
 import { ServiceSchema, ServicesSchema } from "./sections/services";
 import { RolloutSchema } from "./sections/rollout";
+import { DnsSchema } from "./sections/dns";
+import { AlbSchema } from "./sections/alb";
 
 /** The config namespace (the Pulumi project name). */
 export const NAMESPACE = "ecs-fleet";
@@ -23,6 +25,10 @@ export const sections = {
   services: ServicesSchema.default({}),
   /** Region-by-region rollout settings. Optional. */
   rollout: RolloutSchema.optional(),
+  /** Global DNS and HTTPS in an existing public hosted zone. Optional. */
+  dns: DnsSchema.optional(),
+  /** Settings of every region's load balancer. Optional. */
+  alb: AlbSchema.optional(),
 };
 
 /**

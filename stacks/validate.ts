@@ -9,7 +9,8 @@ import { z } from "zod";
 import { AddIssue, Path, describeValue } from "./sections/common";
 import { FleetConfig, HOME_REGION_KEY, NAMESPACE, NamespaceSchema, mapSections, sections } from "./schema";
 import { checkRegions } from "./sections/regions";
-import { checkService, checkServiceNames } from "./sections/services";
+import { checkService, checkServiceNames, checkServiceRoutes } from "./sections/services";
+import { checkDns } from "./sections/dns";
 import { checkRollout } from "./sections/rollout";
 import { isKnownRegion, suggestRegion } from "./regions";
 
@@ -134,6 +135,8 @@ export function validateConfig(raw: Record<string, string>, ctx: ValidationConte
   checkRegions(config.regions, regionNames, add);
   checkServiceNames(declared.services, add);
   for (const [name, service] of Object.entries(config.services)) checkService(name, service, regionNames, add);
+  checkServiceRoutes(config.services, regionNames, add);
+  checkDns(config.dns, Object.keys(config.services).filter((n) => config.services[n].public), regionNames, add);
   checkRollout(config.rollout, regionNames, add);
 
   void ctx; // the context carries the clock and stack for checks that need them

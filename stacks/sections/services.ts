@@ -1,6 +1,7 @@
 /** `ecs-fleet:services`: container services, defined once, fanned out to the regions they name. */
 import { z } from "zod";
-import { AddIssue, integer, listOf, mapOf, struct, text } from "./common";
+import { AddIssue, Path, boolean, integer, listOf, mapOf, percent, struct, text } from "./common";
+import { EnvironmentSchema, SecretsSchema, checkEnvironment } from "./env";
 import { fargateSizeProblem } from "../fargate";
 import { DNS_NAME } from "../naming";
 
@@ -9,6 +10,80 @@ export const MAX_SERVICE_NAME = 32;
 
 /** A container image reference: no whitespace. */
 const IMAGE = /^[^\s]+$/;
+/** An ALB path pattern: starts with `/`, the characters ALB allows, at most 128. */
+const PATH_PATTERN = /^\/[A-Za-z0-9_\-.$/~"'@:+&*?]{0,127}$/;
+/** An ALB host-header value: letters, digits, dots, hyphens and the wildcards * and ?, at most 128. */
+const HOST_PATTERN = /^[A-Za-z0-9*?]([A-Za-z0-9*?.-]{0,126}[A-Za-z0-9*?])?$/;
+/** An Application Auto Scaling schedule expression. */
+const SCHEDULE = /^(cron|rate|at)\(.+\)$/;
+
+/** The retention periods CloudWatch Logs accepts, in days. */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+/** One scheduled capacity change. */
+export const ScheduleSchema = struct(
+  {
+    /** When: `cron(...)`, `rate(...)` or `at(...)`, e.g. cron(0 7 * * ? *). Required. */
+    cron: text("a schedule expression such as cron(0 7 * * ? *)", SCHEDULE),
+    /** Minimum tasks from then on. Required. */
+    min: integer(0),
+    /** Maximum tasks from then on. Required. */
+    max: integer(1),
+    /** IANA time zone of the cron expression, e.g. Europe/Dublin. Default UTC. */
+    timezone: text("an IANA time zone such as Europe/Dublin").optional(),
+  },
+  "cron, min, max, timezone",
+);
+
+const autoscalingShape = {
+  /** Fewest tasks. Required. */
+  min: integer(0),
+  /** Most tasks, at least 1. Required. */
+  max: integer(1),
+  /** Target average CPU utilization, percent (0, 100]. Optional. */
+  cpuTarget: percent().optional(),
+  /** Target average memory utilization, percent (0, 100]. Optional. */
+  memoryTarget: percent().optional(),
+  /** Target ALB requests per task per minute; public services only. Optional. */
+  requestsPerTarget: integer(1).optional(),
+  /** Scheduled capacity changes. Optional. */
+  schedule: listOf(ScheduleSchema, "scheduled capacity changes").optional(),
+};
+const AUTOSCALING_KEYS = "min, max, cpuTarget, memoryTarget, requestsPerTarget, schedule";
+
+export const AutoscalingSchema = struct(autoscalingShape, AUTOSCALING_KEYS);
+/** In an override every key is optional; given keys replace the service's (schedule as a whole). */
+export const AutoscalingOverrideSchema = struct(
+  {
+    ...autoscalingShape,
+    min: integer(0).optional(),
+    max: integer(1).optional(),
+  },
+  AUTOSCALING_KEYS,
+);
+
+/** Where tasks run: FARGATE and FARGATE_SPOT weights. */
+export const CapacitySchema = struct(
+  {
+    /** Tasks always placed on FARGATE (on-demand) before weights apply. Default 0. */
+    fargateBase: integer(0, 100000).default(0),
+    /** Relative share of FARGATE (on-demand) tasks. Default 0. */
+    fargateWeight: integer(0, 1000).default(0),
+    /** Relative share of FARGATE_SPOT tasks. Default 0. */
+    spotWeight: integer(0, 1000).default(0),
+  },
+  "fargateBase, fargateWeight, spotWeight",
+);
+
+export const HealthCheckSchema = struct(
+  {
+    /** HTTP path the ALB target group and Route 53 probe; starts with `/`. Default `/`. */
+    path: text("an HTTP path starting with /, e.g. /healthz").default("/"),
+    /** Seconds ECS ignores failing load-balancer health checks after a task starts, 0..7200. Default 60. */
+    gracePeriodSeconds: integer(0, 7200).default(60),
+  },
+  "path, gracePeriodSeconds",
+);
 
 /** What may differ per region. */
 export const ServiceOverrideSchema = struct(
@@ -21,8 +96,16 @@ export const ServiceOverrideSchema = struct(
     memory: integer(1).optional(),
     /** Image in this region (rollouts set it wave by wave). Default: the service's image. */
     image: text("a container image reference", IMAGE).optional(),
+    /** Auto scaling in this region: given keys replace the service's. */
+    autoscaling: AutoscalingOverrideSchema.optional(),
+    /** Capacity strategy in this region, replacing the service's. */
+    capacity: CapacitySchema.optional(),
+    /** Extra or changed environment variables in this region (merged over the service's). */
+    environment: EnvironmentSchema.optional(),
+    /** Extra or changed secrets in this region (merged over the service's). */
+    secrets: SecretsSchema.optional(),
   },
-  "desiredCount, cpu, memory, image",
+  "desiredCount, cpu, memory, image, autoscaling, capacity, environment, secrets",
 );
 
 export const ServiceSchema = struct(
@@ -33,24 +116,67 @@ export const ServiceSchema = struct(
     cpu: integer(1),
     /** Memory in MiB; a valid Fargate pair with cpu. Required. */
     memory: integer(1),
-    /** Tasks per region. Default 1. */
-    desiredCount: integer(0).default(1),
+    /** Tasks per region. Default: autoscaling.min when auto scaling is on, else 1. */
+    desiredCount: integer(0).optional(),
     /** Regions to run in. Default: every configured region. */
     regions: listOf(text("a region name"), "region names").optional(),
+    /** The port the container listens on (1..65535). Optional: a worker has none. */
+    containerPort: integer(1, 65535).optional(),
+    /** Route to the service from the region's ALB. Requires containerPort. Default false. */
+    public: boolean().default(false),
+    /** ALB path pattern. Default `/*`. */
+    path: text("an ALB path pattern starting with /, such as /* or /api/*", PATH_PATTERN).default("/*"),
+    /** ALB host-header condition, e.g. api.example.com. Default: any host. */
+    host: text("a host name such as api.example.com (wildcards * and ? allowed)", HOST_PATTERN).optional(),
+    /** Health check. Default { path: /, gracePeriodSeconds: 60 }. */
+    healthCheck: HealthCheckSchema.default({}),
+    /** Auto scaling. Default: off (a fixed desiredCount). */
+    autoscaling: AutoscalingSchema.optional(),
+    /** Capacity strategy. Default: all tasks on FARGATE (on-demand). */
+    capacity: CapacitySchema.optional(),
+    /** Plain environment variables. Default none. */
+    environment: EnvironmentSchema.optional(),
+    /** Secret environment variables: Secrets Manager ARN, SSM parameter ARN or name. Default none. */
+    secrets: SecretsSchema.optional(),
+    /** Days to keep the container logs (a CloudWatch Logs retention period). Default 30. */
+    logRetentionDays: integer(1, 3653).default(30),
     /** Per-region overrides, keyed by region. */
     overrides: mapOf(ServiceOverrideSchema, "region names to overrides").optional(),
   },
-  "image, cpu, memory, desiredCount, regions, overrides",
+  "image, cpu, memory, desiredCount, regions, containerPort, public, path, host, healthCheck, autoscaling, capacity, environment, secrets, logRetentionDays, overrides",
 );
 
 export const ServicesSchema = mapOf(ServiceSchema, "service names to service definitions");
 
 export type ServiceConfig = z.infer<typeof ServiceSchema>;
 export type ServiceOverride = z.infer<typeof ServiceOverrideSchema>;
+export type AutoscalingConfig = z.infer<typeof AutoscalingSchema>;
+export type AutoscalingOverride = z.infer<typeof AutoscalingOverrideSchema>;
+export type CapacityConfig = z.infer<typeof CapacitySchema>;
+export type ScheduleConfig = z.infer<typeof ScheduleSchema>;
 
 /** The regions a service runs in: its own list, or every configured region. */
 export function serviceRegions(service: Pick<ServiceConfig, "regions">, allRegions: readonly string[]): string[] {
   return service.regions ?? [...allRegions];
+}
+
+/**
+ * Auto scaling in one region: the service's, with the override's keys replacing it. A partial
+ * result (an override without min/max on a service without auto scaling) is reported by
+ * `checkService`; this returns undefined for it.
+ */
+export function effectiveAutoscaling(service: ServiceConfig, where: string): AutoscalingConfig | undefined {
+  const o = service.overrides?.[where]?.autoscaling;
+  if (!o) return service.autoscaling;
+  const defined = Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+  const merged = { ...(service.autoscaling ?? {}), ...defined } as Partial<AutoscalingConfig>;
+  if (merged.min === undefined || merged.max === undefined) return undefined;
+  return merged as AutoscalingConfig;
+}
+
+/** Tasks in one region: the override, the service's desiredCount, autoscaling.min, or 1. */
+export function effectiveDesiredCount(service: ServiceConfig, where: string): number {
+  return service.overrides?.[where]?.desiredCount ?? service.desiredCount ?? effectiveAutoscaling(service, where)?.min ?? 1;
 }
 
 /** Checks service names (declared keys, valid or not). */
@@ -64,11 +190,52 @@ export function checkServiceNames(declared: readonly string[], add: AddIssue): v
   }
 }
 
+function checkAutoscaling(a: Partial<AutoscalingConfig>, isPublic: boolean, base: Path, add: AddIssue): void {
+  if (a.min !== undefined && a.max !== undefined && a.min > a.max) {
+    add([...base, "min"], `min ${a.min} is above max ${a.max}; min must be at most max`);
+  }
+  if (a.requestsPerTarget !== undefined && !isPublic) {
+    add([...base, "requestsPerTarget"], "requestsPerTarget counts ALB requests and needs public: true; use cpuTarget or memoryTarget for a service without a load balancer");
+  }
+  (a.schedule ?? []).forEach((s, i) => {
+    if (s.min > s.max) add([...base, "schedule", i, "min"], `min ${s.min} is above max ${s.max}; min must be at most max`);
+  });
+  const seen = new Map<string, number>();
+  (a.schedule ?? []).forEach((s, i) => {
+    const key = `${s.cron}@${s.timezone ?? "UTC"}`;
+    if (seen.has(key)) add([...base, "schedule", i, "cron"], `${s.cron} is already scheduled at schedule[${seen.get(key)}]; one entry per schedule expression`);
+    else seen.set(key, i);
+  });
+}
+
+function checkCapacity(c: CapacityConfig, base: Path, add: AddIssue): void {
+  if (c.fargateWeight === 0 && c.spotWeight === 0) {
+    add(base, "at least one of fargateWeight and spotWeight must be above 0 (with all weights 0 ECS cannot place tasks beyond the base)");
+  }
+}
+
 /** Cross-field checks of one service that parsed. */
 export function checkService(name: string, service: ServiceConfig, regions: readonly string[], add: AddIssue): void {
   const base = ["services", name];
   const size = fargateSizeProblem(service.cpu, service.memory);
   if (size) add([...base, size.field], size.message);
+
+  if (service.public && service.containerPort === undefined) {
+    add([...base, "public"], "a public service needs containerPort: the port the load balancer forwards to");
+  }
+  if (!service.healthCheck.path.startsWith("/")) {
+    add([...base, "healthCheck", "path"], `must start with "/", e.g. /healthz, got "${service.healthCheck.path}"`);
+  }
+  if (!(LOG_RETENTION_DAYS as readonly number[]).includes(service.logRetentionDays)) {
+    add([...base, "logRetentionDays"], `must be one of ${LOG_RETENTION_DAYS.join(", ")}, got ${service.logRetentionDays}`);
+  }
+  if (service.autoscaling) checkAutoscaling(service.autoscaling, service.public, [...base, "autoscaling"], add);
+  const a = service.autoscaling;
+  if (a && service.desiredCount !== undefined && a.min <= a.max && (service.desiredCount < a.min || service.desiredCount > a.max)) {
+    add([...base, "desiredCount"], `must be within autoscaling min and max (${a.min} to ${a.max}), got ${service.desiredCount}`);
+  }
+  if (service.capacity) checkCapacity(service.capacity, [...base, "capacity"], add);
+  checkEnvironment(service.environment, service.secrets, base, add);
 
   const runsIn = serviceRegions(service, regions);
   if (service.regions) {
@@ -85,8 +252,9 @@ export function checkService(name: string, service: ServiceConfig, regions: read
   }
 
   for (const [where, override] of Object.entries(service.overrides ?? {})) {
+    const at = [...base, "overrides", where];
     if (!runsIn.includes(where)) {
-      add([...base, "overrides", where], `the service does not run in ${where} (it runs in ${runsIn.join(", ") || "no region"}); add ${where} to regions or remove this override`);
+      add(at, `the service does not run in ${where} (it runs in ${runsIn.join(", ") || "no region"}); add ${where} to regions or remove this override`);
       continue;
     }
     if (override.cpu !== undefined || override.memory !== undefined) {
@@ -94,7 +262,64 @@ export function checkService(name: string, service: ServiceConfig, regions: read
       const memory = override.memory ?? service.memory;
       const problem = fargateSizeProblem(cpu, memory);
       // Report at the override only when the base pair is fine (otherwise the base error says it all).
-      if (problem && !size) add([...base, "overrides", where, override[problem.field] !== undefined ? problem.field : (problem.field === "cpu" ? "memory" : "cpu")], problem.message);
+      if (problem && !size) add([...at, override[problem.field] !== undefined ? problem.field : (problem.field === "cpu" ? "memory" : "cpu")], problem.message);
+    }
+    if (override.autoscaling) {
+      const merged = effectiveAutoscaling(service, where);
+      if (!merged) {
+        add([...at, "autoscaling"], "the service has no autoscaling of its own: give both min and max here");
+      } else {
+        checkAutoscaling(merged, service.public, [...at, "autoscaling"], add);
+      }
+    }
+    const scaling = effectiveAutoscaling(service, where);
+    const explicitCount = override.desiredCount ?? service.desiredCount;
+    if (scaling && explicitCount !== undefined && scaling.min <= scaling.max && (override.desiredCount !== undefined || override.autoscaling)) {
+      if (explicitCount < scaling.min || explicitCount > scaling.max) {
+        add([...at, override.desiredCount !== undefined ? "desiredCount" : "autoscaling"], `desiredCount ${explicitCount} must be within autoscaling min and max in ${where} (${scaling.min} to ${scaling.max})`);
+      }
+    }
+    if (override.capacity) checkCapacity(override.capacity, [...at, "capacity"], add);
+    if (override.environment || override.secrets) {
+      checkEnvironment(override.environment, override.secrets, at, add);
+      // A name is plain or secret in the region's merged maps, never both.
+      for (const key of Object.keys(override.environment ?? {})) {
+        if (service.secrets?.[key] !== undefined && override.secrets?.[key] === undefined) {
+          add([...at, "environment", key], `${key} is a secret of the service; a variable is either plain or secret, remove one`);
+        }
+      }
+      for (const key of Object.keys(override.secrets ?? {})) {
+        if (service.environment?.[key] !== undefined && override.environment?.[key] === undefined) {
+          add([...at, "secrets", key], `${key} is also set in environment; a variable is either plain or secret, remove one`);
+        }
+      }
+    }
+  }
+}
+
+/** The routing key of a public service: host (or any) and path. */
+function routeKey(s: ServiceConfig): string {
+  return `${s.host?.toLowerCase() ?? "*any*"} ${s.path}`;
+}
+
+/**
+ * Checks across services: two public services sharing a region must not route the same host and
+ * path (the ALB would send everything to one of them).
+ */
+export function checkServiceRoutes(services: Record<string, ServiceConfig>, regions: readonly string[], add: AddIssue): void {
+  const names = Object.keys(services).sort();
+  for (let i = 0; i < names.length; i++) {
+    const a = services[names[i]];
+    if (!a.public) continue;
+    for (let j = i + 1; j < names.length; j++) {
+      const b = services[names[j]];
+      if (!b.public || routeKey(a) !== routeKey(b)) continue;
+      const shared = serviceRegions(a, regions).filter((r) => serviceRegions(b, regions).includes(r));
+      if (shared.length === 0) continue;
+      add(
+        ["services", names[j], "path"],
+        `services ${names[i]} and ${names[j]} both route host ${a.host ?? "(any)"} and path ${a.path} in ${shared.join(", ")}; give one of them another path or host`,
+      );
     }
   }
 }
