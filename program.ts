@@ -7,19 +7,41 @@ import * as pulumi from "@pulumi/pulumi";
 import { FleetPlan } from "./stacks/plan";
 import { providerName } from "./stacks/naming";
 import { RegionalFootprint } from "./components/regional-footprint";
+import { DnsTarget, GlobalDns } from "./components/global-dns";
 
 /** Tag keys every resource gets through its provider's defaultTags. */
 export const TAG_KEYS = { project: "Project", stack: "Stack", region: "Region" } as const;
+
+/** One service in one region. */
+export interface RegionServiceOutputs {
+  /** ECS service name. */
+  serviceName: pulumi.Output<string>;
+  /** Where the service answers in this region (public services only). */
+  url?: pulumi.Output<string>;
+  /** Names of the CloudWatch alarms that gate (and roll back) its deployments. */
+  alarms: pulumi.Output<string[]>;
+}
 
 export interface RegionOutputs {
   vpcId: pulumi.Output<string>;
   clusterName: pulumi.Output<string>;
   clusterArn: pulumi.Output<string>;
+  /** DNS name of the region's ALB; absent when no public service runs in the region. */
+  albDnsName?: pulumi.Output<string>;
+  services: Record<string, RegionServiceOutputs>;
+}
+
+/** Fleet-wide outputs of one service. */
+export interface ServiceOutputs {
+  /** `https://<service>.<zone>`, latency-routed to the nearest healthy region (public services, with DNS). */
+  globalUrl: string;
 }
 
 /** The stack outputs, as the program builds them. */
 export interface FleetOutputs {
   regions: Record<string, RegionOutputs>;
+  /** By service: only public services when `ecs-fleet:dns` is set; empty otherwise. */
+  services: Record<string, ServiceOutputs>;
 }
 
 /** The stack outputs as a reader (the Automation API, a tool) sees them. */
@@ -54,15 +76,32 @@ export class RegionProviders {
 export function fleet(plan: FleetPlan): FleetOutputs {
   for (const warning of plan.warnings) pulumi.log.warn(warning);
   const providers = new RegionProviders(plan);
+  // Route 53 is global: the zone, the health checks and the records belong to the home region's provider.
+  const home = plan.dns ? providers.get(plan.homeRegion) : undefined;
+  const zoneId = plan.dns && home ? aws.route53.getZoneOutput({ name: plan.dns.zone, privateZone: false }, { provider: home }).zoneId : undefined;
 
   const regions: Record<string, RegionOutputs> = {};
+  const targets: Record<string, DnsTarget> = {};
   for (const regionPlan of plan.regions) {
-    const footprint = new RegionalFootprint(regionPlan.region, { plan: regionPlan }, { provider: providers.get(regionPlan.region) });
+    const footprint = new RegionalFootprint(regionPlan.region, { plan: regionPlan, zoneId }, { provider: providers.get(regionPlan.region) });
+    const services: Record<string, RegionServiceOutputs> = {};
+    for (const [name, service] of Object.entries(footprint.services)) {
+      services[name] = { serviceName: service.serviceName, alarms: service.alarmNames, ...(service.url ? { url: service.url } : {}) };
+    }
     regions[regionPlan.region] = {
       vpcId: footprint.vpcId,
       clusterName: footprint.clusterName,
       clusterArn: footprint.clusterArn,
+      ...(footprint.albDnsName ? { albDnsName: footprint.albDnsName } : {}),
+      services,
     };
+    if (footprint.albDnsName && footprint.albZoneId) targets[regionPlan.region] = { dnsName: footprint.albDnsName, zoneId: footprint.albZoneId };
   }
-  return { regions };
+
+  const services: Record<string, ServiceOutputs> = {};
+  if (plan.dns && home && zoneId && plan.dns.records.length > 0) {
+    const dns = new GlobalDns("global-dns", { zoneId, records: plan.dns.records, targets }, { provider: home });
+    for (const [name, url] of Object.entries(dns.globalUrls)) services[name] = { globalUrl: url };
+  }
+  return { regions, services };
 }

@@ -1,24 +1,37 @@
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { RegionPlan } from "../stacks/plan";
 import { FargateCluster } from "./cluster";
 import { Network } from "./network";
+import { Alb } from "./alb";
+import { FargateService } from "./fargate-service";
 
 export interface RegionalFootprintArgs {
   /** Everything this region runs, from the planner. Required. */
   plan: RegionPlan;
+  /** Id of the public hosted zone; required when the plan's ALB has HTTPS. */
+  zoneId?: pulumi.Input<string>;
 }
 
 /**
- * Everything ecs-fleet runs in one AWS region: the network and the ECS cluster. Give it the
- * region's explicit provider (`{ provider }`); every child inherits it.
+ * Everything ecs-fleet runs in one AWS region: the network, the ECS cluster, the Service Connect
+ * namespace, the ALB (when a public service runs here) and the services. Give it the region's
+ * explicit provider (`{ provider }`); every child inherits it.
  */
 export class RegionalFootprint extends pulumi.ComponentResource {
   public readonly region: string;
   public readonly network: Network;
   public readonly cluster: FargateCluster;
+  public readonly namespace: aws.servicediscovery.HttpNamespace;
+  /** Carried by every task; services admit their port from it (Service Connect traffic). */
+  public readonly peerSecurityGroup: aws.ec2.SecurityGroup;
+  public readonly alb?: Alb;
+  public readonly services: Record<string, FargateService> = {};
   public readonly vpcId: pulumi.Output<string>;
   public readonly clusterName: pulumi.Output<string>;
   public readonly clusterArn: pulumi.Output<string>;
+  public readonly albDnsName?: pulumi.Output<string>;
+  public readonly albZoneId?: pulumi.Output<string>;
 
   constructor(name: string, args: RegionalFootprintArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ecs-fleet:region:RegionalFootprint", name, {}, opts);
@@ -27,10 +40,65 @@ export class RegionalFootprint extends pulumi.ComponentResource {
 
     this.network = new Network(`${name}-network`, { spec: plan.network }, { parent: this });
     this.cluster = new FargateCluster(`${name}-cluster`, { clusterName: plan.clusterName }, { parent: this });
+    this.namespace = new aws.servicediscovery.HttpNamespace(
+      `${name}-namespace`,
+      { name: plan.serviceConnectNamespace, description: `Service Connect namespace of ${plan.clusterName} in ${plan.region}` },
+      { parent: this },
+    );
+    this.peerSecurityGroup = new aws.ec2.SecurityGroup(
+      `${name}-peers`,
+      {
+        vpcId: this.network.vpcId,
+        description: "Service Connect peers: every task carries this group; services admit their port from it",
+        tags: { Name: `${plan.clusterName}-peers` },
+      },
+      { parent: this },
+    );
+    new aws.vpc.SecurityGroupEgressRule(
+      `${name}-peers-out`,
+      {
+        securityGroupId: this.peerSecurityGroup.id,
+        description: "Service Connect peers: outbound inside the VPC",
+        ipProtocol: "-1",
+        cidrIpv4: plan.network.cidr,
+      },
+      { parent: this },
+    );
+
+    if (plan.alb) {
+      this.alb = new Alb(
+        `${name}-alb`,
+        { spec: plan.alb, vpcId: this.network.vpcId, publicSubnetIds: this.network.publicSubnetIds, zoneId: args.zoneId },
+        { parent: this },
+      );
+    }
+
+    for (const spec of plan.services) {
+      this.services[spec.name] = new FargateService(
+        `${name}-${spec.name}`,
+        {
+          spec,
+          region: plan.region,
+          clusterName: this.cluster.clusterName,
+          clusterArn: this.cluster.clusterArn,
+          vpcId: this.network.vpcId,
+          privateSubnetIds: this.network.privateSubnetIds,
+          peerSecurityGroupId: this.peerSecurityGroup.id,
+          serviceConnectNamespaceArn: this.namespace.arn,
+          loadBalancer:
+            spec.routing && this.alb
+              ? { securityGroupId: this.alb.securityGroupId, listenerArn: this.alb.listenerArn, arnSuffix: this.alb.arnSuffix, dnsName: this.alb.dnsName }
+              : undefined,
+        },
+        { parent: this },
+      );
+    }
 
     this.vpcId = this.network.vpcId;
     this.clusterName = this.cluster.clusterName;
     this.clusterArn = this.cluster.clusterArn;
-    this.registerOutputs({ vpcId: this.vpcId, clusterName: this.clusterName, clusterArn: this.clusterArn });
+    this.albDnsName = this.alb?.dnsName;
+    this.albZoneId = this.alb?.zoneId;
+    this.registerOutputs({ vpcId: this.vpcId, clusterName: this.clusterName, clusterArn: this.clusterArn, albDnsName: this.albDnsName });
   }
 }

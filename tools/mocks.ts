@@ -142,6 +142,27 @@ const typeStates: Record<string, StateFn> = {
   "aws:lb/targetGroup:TargetGroup": ({ physicalName, id }) => ({
     arnSuffix: `targetgroup/${physicalName}/${id.slice(-16)}`,
   }),
+  "aws:acm/certificate:Certificate": ({ inputs }) => {
+    const domain = String(inputs.domainName ?? "example.com");
+    const base = domain.replace(/^\*\./, "");
+    return {
+      status: "PENDING_VALIDATION",
+      domainValidationOptions: [
+        {
+          domainName: domain,
+          resourceRecordName: `_${shortHash(base, 32)}.${base}.`,
+          resourceRecordType: "CNAME",
+          resourceRecordValue: `_${shortHash(`${base}/value`, 32)}.acm-validations.aws.`,
+        },
+      ],
+    };
+  },
+  "aws:route53/record:Record": ({ inputs }) => ({
+    fqdn: String(inputs.name ?? "").replace(/\.$/, ""),
+  }),
+  "aws:route53/healthCheck:HealthCheck": ({ id }) => ({
+    id,
+  }),
   "aws:ssm/activation:Activation": ({ id }) => ({
     activationCode: `mock-activation-code-${id.slice(-8)}`,
   }),

@@ -1,0 +1,164 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { AlbSpec } from "../stacks/plan";
+
+export interface AlbArgs {
+  /** The planned load balancer: name, deletion protection, idle timeout, HTTPS settings. Required. */
+  spec: AlbSpec;
+  /** VPC of the region. Required. */
+  vpcId: pulumi.Input<string>;
+  /** Public subnets, one per AZ. Required. */
+  publicSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  /** Hosted zone id of `spec.https.zone`; required when `spec.https` is set (certificate validation). */
+  zoneId?: pulumi.Input<string>;
+}
+
+/**
+ * A region's internet-facing Application Load Balancer, shared by its public services.
+ *
+ * - Security group: 80 (and 443 with HTTPS) from the internet only; egress rules to the services are
+ *   added by each service (`FargateService`), so the ALB reaches exactly their container ports.
+ * - With HTTPS: a wildcard ACM certificate `*.<zone>`, DNS-validated in the zone, an HTTPS listener
+ *   with a TLS 1.2+ policy, and an HTTP listener that redirects to HTTPS. Without: the HTTP listener
+ *   routes. Either way the routing listener answers 404 when no rule matches.
+ * - Invalid header fields are dropped; deletion protection as planned.
+ */
+export class Alb extends pulumi.ComponentResource {
+  public readonly loadBalancer: aws.lb.LoadBalancer;
+  public readonly securityGroup: aws.ec2.SecurityGroup;
+  /** The listener services attach their rules to (HTTPS with DNS, else HTTP). */
+  public readonly listener: aws.lb.Listener;
+  public readonly httpListener: aws.lb.Listener;
+  public readonly httpsListener?: aws.lb.Listener;
+  public readonly certificate?: aws.acm.Certificate;
+  public readonly arn: pulumi.Output<string>;
+  public readonly arnSuffix: pulumi.Output<string>;
+  public readonly dnsName: pulumi.Output<string>;
+  public readonly zoneId: pulumi.Output<string>;
+  public readonly securityGroupId: pulumi.Output<string>;
+  public readonly listenerArn: pulumi.Output<string>;
+
+  constructor(name: string, args: AlbArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("ecs-fleet:alb:Alb", name, {}, opts);
+    const { spec } = args;
+    if (spec.https && args.zoneId === undefined) throw new Error(`Alb ${name}: spec.https needs zoneId`);
+
+    this.securityGroup = new aws.ec2.SecurityGroup(
+      `${name}-sg`,
+      {
+        vpcId: args.vpcId,
+        description: `Load balancer ${spec.name}: HTTP${spec.https ? "/HTTPS" : ""} from the internet`,
+        tags: { Name: `${spec.name}-alb` },
+      },
+      { parent: this },
+    );
+    const ports = spec.https ? [80, 443] : [80];
+    for (const port of ports) {
+      new aws.vpc.SecurityGroupIngressRule(
+        `${name}-in-${port}`,
+        {
+          securityGroupId: this.securityGroup.id,
+          description: `${port === 443 ? "HTTPS" : "HTTP"} from the internet`,
+          ipProtocol: "tcp",
+          fromPort: port,
+          toPort: port,
+          cidrIpv4: "0.0.0.0/0",
+        },
+        { parent: this },
+      );
+    }
+
+    this.loadBalancer = new aws.lb.LoadBalancer(
+      name,
+      {
+        name: spec.name,
+        loadBalancerType: "application",
+        internal: false,
+        securityGroups: [this.securityGroup.id],
+        subnets: args.publicSubnetIds,
+        dropInvalidHeaderFields: true,
+        enableDeletionProtection: spec.deletionProtection,
+        idleTimeout: spec.idleTimeoutSeconds,
+      },
+      { parent: this },
+    );
+
+    const notFound: aws.types.input.lb.ListenerDefaultAction = {
+      type: "fixed-response",
+      fixedResponse: { contentType: "text/plain", statusCode: "404", messageBody: "not found" },
+    };
+
+    if (spec.https) {
+      this.certificate = new aws.acm.Certificate(
+        `${name}-cert`,
+        { domainName: spec.https.certificateDomain, validationMethod: "DNS" },
+        { parent: this },
+      );
+      // A wildcard certificate has one validation record; it is the same in every region of the
+      // account, so each region's record may overwrite the identical one of another region.
+      const option = this.certificate.domainValidationOptions.apply((o) => o[0]);
+      const validationRecord = new aws.route53.Record(
+        `${name}-cert-validation`,
+        {
+          zoneId: args.zoneId as pulumi.Input<string>,
+          name: option.resourceRecordName,
+          type: option.resourceRecordType,
+          records: [option.resourceRecordValue],
+          ttl: 300,
+          allowOverwrite: true,
+        },
+        { parent: this },
+      );
+      const validation = new aws.acm.CertificateValidation(
+        `${name}-cert`,
+        { certificateArn: this.certificate.arn, validationRecordFqdns: [validationRecord.fqdn] },
+        { parent: this },
+      );
+      this.httpsListener = new aws.lb.Listener(
+        `${name}-https`,
+        {
+          loadBalancerArn: this.loadBalancer.arn,
+          port: 443,
+          protocol: "HTTPS",
+          sslPolicy: spec.https.sslPolicy,
+          certificateArn: validation.certificateArn,
+          defaultActions: [notFound],
+        },
+        { parent: this },
+      );
+      this.httpListener = new aws.lb.Listener(
+        `${name}-http`,
+        {
+          loadBalancerArn: this.loadBalancer.arn,
+          port: 80,
+          protocol: "HTTP",
+          defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
+        },
+        { parent: this },
+      );
+      this.listener = this.httpsListener;
+    } else {
+      this.httpListener = new aws.lb.Listener(
+        `${name}-http`,
+        { loadBalancerArn: this.loadBalancer.arn, port: 80, protocol: "HTTP", defaultActions: [notFound] },
+        { parent: this },
+      );
+      this.listener = this.httpListener;
+    }
+
+    this.arn = this.loadBalancer.arn;
+    this.arnSuffix = this.loadBalancer.arnSuffix;
+    this.dnsName = this.loadBalancer.dnsName;
+    this.zoneId = this.loadBalancer.zoneId;
+    this.securityGroupId = this.securityGroup.id;
+    this.listenerArn = this.listener.arn;
+    this.registerOutputs({
+      arn: this.arn,
+      arnSuffix: this.arnSuffix,
+      dnsName: this.dnsName,
+      zoneId: this.zoneId,
+      securityGroupId: this.securityGroupId,
+      listenerArn: this.listenerArn,
+    });
+  }
+}
