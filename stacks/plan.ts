@@ -9,7 +9,7 @@ import { zoneName } from "./sections/dns";
 import { albDeletionProtection } from "./sections/alb";
 import { formatCidr, parseCidr, subdivide } from "./cidr";
 import { LIMITS, fitName, namePrefix, providerName, regionCode, shortHash } from "./naming";
-import { HEALTH_PRIORITIES, ROUTE_PRIORITIES, assignPriorities } from "./routing";
+import { HEALTH_PRIORITIES, assignPriorities, literalPrefix, routeBand } from "./routing";
 
 /** The network of one region: VPC CIDR and the exact subnet blocks per AZ. */
 export interface NetworkSpec {
@@ -245,8 +245,28 @@ export function resolveService(name: string, service: ServiceConfig, where: stri
 
 /** The URL path a path pattern starts with: `/api/*` → `/api/`, `/*` → `/`. */
 export function pathBase(pattern: string): string {
-  const cut = pattern.search(/[*?]/);
-  return cut < 0 ? pattern : pattern.slice(0, cut);
+  return literalPrefix(pattern);
+}
+
+/**
+ * Rules that can never match because an earlier rule (lower priority) with the same host catches
+ * everything they would: its literal path start is a prefix of theirs and it ends in a wildcard.
+ */
+function shadowWarnings(region: string, names: string[], config: FleetConfig, priorities: Map<string, number>): string[] {
+  const out: string[] = [];
+  for (const a of names) {
+    for (const b of names) {
+      if (a === b) continue;
+      const sa = config.services[a];
+      const sb = config.services[b];
+      if ((sa.host ?? "") !== (sb.host ?? "") || (priorities.get(a) ?? 0) > (priorities.get(b) ?? 0)) continue;
+      const pa = literalPrefix(sa.path);
+      if (pa !== sa.path && sa.path.endsWith("*") && sa.path === `${pa}*` && literalPrefix(sb.path).startsWith(pa)) {
+        out.push(`services.${b}.path: in ${region} the rule of ${a} (${sa.path}, priority ${priorities.get(a)}) is evaluated first and catches every request for ${sb.path}; give ${b} a host or a more specific path`);
+      }
+    }
+  }
+  return out;
 }
 
 /** Physical name of a region's ALB (≤ 32; ALB names are per region and account). */
@@ -275,7 +295,9 @@ export function planFleet(config: FleetConfig, ctx: PlanContext): FleetPlan {
     const r = config.regions[region];
     const here = serviceNames.filter((name) => serviceRegions(config.services[name], regionNames).includes(region));
     const publicHere = here.filter((name) => config.services[name].public);
-    const routePriorities = assignPriorities(publicHere, ROUTE_PRIORITIES);
+    const bandOf = (name: string) => routeBand(config.services[name].path, config.services[name].host !== undefined);
+    const routePriorities = assignPriorities(publicHere, bandOf(publicHere[0] ?? ""), bandOf);
+    warnings.push(...shadowWarnings(region, publicHere, config, routePriorities));
     const healthPriorities = assignPriorities(publicHere, HEALTH_PRIORITIES);
     const services = here.map((name) =>
       regionalService(config.services[name], resolveService(name, config.services[name], region), region, ctx, zone, {

@@ -8,6 +8,13 @@
  * probes the same occupied slots as before). The remaining edge case: when a new service's home slot
  * is already held (probability about n/size per added service), the holder may move if the new name
  * sorts first; and removing a service lets the services that probed past its slot move back.
+ *
+ * ALB evaluates rules in priority order, so a catch-all must come after the specific rules. The
+ * range is cut into bands by what a rule matches (`routeBand`): rules with a host header first, then
+ * by how long the literal start of the path pattern is (exact paths first, `/*` last). A service's
+ * band depends on its own host and path only, so bands keep priorities stable too. Within a band the
+ * order is the hash order: two overlapping patterns of similar length in one band (e.g. `/api/*` and
+ * `/apis/*`) may be evaluated either way; the planner warns when one shadows another.
  */
 import * as crypto from "crypto";
 
@@ -18,8 +25,33 @@ export interface PriorityRange {
   end: number;
 }
 
-/** Rules that route a service's traffic (ALB allows priorities 1..50000). */
-export const ROUTE_PRIORITIES: PriorityRange = { start: 1001, size: 40000, end: 50000 };
+/** First priority of the routing rules (ALB allows 1..50000; 1..1000 are the health rules). */
+export const ROUTE_START = 1001;
+/** Priorities per band. */
+export const BAND_SIZE = 3000;
+/** Specificity classes of the path (exact, then literal prefix length buckets, `/*` last). */
+const PATH_BUCKETS = 8;
+
+/** The literal start of a path pattern: `/api/*` → `/api/`. */
+export function literalPrefix(pattern: string): string {
+  const cut = pattern.search(/[*?]/);
+  return cut < 0 ? pattern : pattern.slice(0, cut);
+}
+
+/** 0 (most specific) .. 7 (`/*`): exact paths, then longer literal prefixes first. */
+export function pathBucket(pattern: string): number {
+  const literal = literalPrefix(pattern);
+  if (literal === pattern) return 0;
+  const l = literal.length;
+  return l >= 32 ? 1 : l >= 16 ? 2 : l >= 8 ? 3 : l >= 5 ? 4 : l >= 3 ? 5 : l >= 2 ? 6 : 7;
+}
+
+/** The band of a routing rule: with a host header before without; then by path bucket. */
+export function routeBand(path: string, hasHost: boolean): PriorityRange {
+  const band = (hasHost ? 0 : PATH_BUCKETS) + pathBucket(path);
+  const start = ROUTE_START + band * BAND_SIZE;
+  return { start, size: BAND_SIZE, end: start + BAND_SIZE - 1 };
+}
 /** Rules that route the Route 53 health checks (evaluated before every routing rule). */
 export const HEALTH_PRIORITIES: PriorityRange = { start: 1, size: 1000, end: 1000 };
 
@@ -29,15 +61,21 @@ export function homeSlot(name: string, range: PriorityRange): number {
   return range.start + (h % range.size);
 }
 
-/** Priorities of a set of names, by name. Throws when there are more names than slots. */
-export function assignPriorities(names: readonly string[], range: PriorityRange): Map<string, number> {
-  const slots = range.end - range.start + 1;
-  if (names.length > slots) throw new Error(`assignPriorities: ${names.length} names do not fit ${slots} priorities`);
+/**
+ * Priorities of a set of names, by name; each name in its own range (`rangeOf`, default `range`).
+ * Ranges must be equal or disjoint. Throws when a range has more names than slots.
+ */
+export function assignPriorities(names: readonly string[], range: PriorityRange, rangeOf: (name: string) => PriorityRange = () => range): Map<string, number> {
   const taken = new Set<number>();
   const out = new Map<string, number>();
+  const perRange = new Map<number, number>();
   for (const name of [...new Set(names)].sort()) {
-    let p = homeSlot(name, range);
-    while (taken.has(p)) p = p === range.end ? range.start : p + 1;
+    const r = rangeOf(name);
+    const used = (perRange.get(r.start) ?? 0) + 1;
+    perRange.set(r.start, used);
+    if (used > r.end - r.start + 1) throw new Error(`assignPriorities: more than ${r.end - r.start + 1} names in priorities ${r.start}..${r.end}`);
+    let p = homeSlot(name, r);
+    while (taken.has(p)) p = p === r.end ? r.start : p + 1;
     taken.add(p);
     out.set(name, p);
   }

@@ -17,7 +17,8 @@ import { Recorder, RecordedResource } from "./mocks";
 import { PROJECT, runProgram } from "./run-plan";
 import { readStackFile } from "./stack-file";
 import { formatIssue } from "../stacks/validate";
-import { FleetPlan } from "../stacks/plan";
+import { FleetPlan, RegionalServiceSpec } from "../stacks/plan";
+import { providerName } from "../stacks/naming";
 
 export interface PlanArgs {
   stack?: string;
@@ -78,6 +79,35 @@ function shortType(type: string): string {
   return m ? `${m[1]}:${m[2]}:${m[3]}` : type;
 }
 
+/** Lines describing one service in a region: size, scaling, capacity, routing, alarms. */
+export function describeService(s: RegionalServiceSpec): string[] {
+  const scaling = s.autoscaling
+    ? `${s.autoscaling.min}..${s.autoscaling.max} tasks (start ${s.desiredCount}; ${[
+        s.autoscaling.cpuTarget !== undefined ? `CPU ${s.autoscaling.cpuTarget}%` : "",
+        s.autoscaling.memoryTarget !== undefined ? `memory ${s.autoscaling.memoryTarget}%` : "",
+        s.autoscaling.requestsPerTarget !== undefined ? `${s.autoscaling.requestsPerTarget} req/target` : "",
+        ...s.autoscaling.schedule.map((x) => `${x.cron}${x.timezone ? ` ${x.timezone}` : ""} → ${x.min}..${x.max}`),
+      ]
+        .filter((x) => x !== "")
+        .join(", ")})`
+    : `${s.desiredCount} task(s), fixed`;
+  const capacity = s.capacity.map((c) => `${c.capacityProvider}${c.base > 0 ? ` base ${c.base}` : ""} weight ${c.weight}`).join(" + ");
+  const lines = [`service ${s.name}: ${s.image}, ${s.cpu} CPU / ${s.memory} MiB, ${scaling}, ${capacity}`];
+  if (s.routing) {
+    const r = s.routing;
+    lines.push(
+      `  route: path ${r.path}${r.hostHeaders.length > 0 ? ` host ${r.hostHeaders.join(" | ")}` : ""} → :${s.containerPort} (priority ${r.priority}` +
+        `${r.healthRulePriority !== undefined ? `, health rule ${r.healthRulePriority}` : ""}), health ${s.healthCheck.path}, url ${r.url.scheme}://${r.url.host ?? "<alb>"}${r.url.path}`,
+    );
+  } else if (s.containerPort !== undefined) {
+    lines.push(`  internal: http://${s.name}:${s.containerPort} (Service Connect)`);
+  }
+  const secrets = Object.keys(s.secrets);
+  if (secrets.length > 0) lines.push(`  secrets: ${secrets.join(", ")}`);
+  if (s.alarms.length > 0) lines.push(`  deployment alarms: ${s.alarms.map((a) => a.name).join(", ")}`);
+  return lines;
+}
+
 /** The human report. */
 export function renderPlan(run: { stack: string; project: string; resources: RecordedResource[]; plan: FleetPlan }): string {
   const lines: string[] = [];
@@ -106,10 +136,18 @@ export function renderPlan(run: { stack: string; project: string; resources: Rec
     lines.push(`   public subnets  ${n.publicSubnetCidrs.join(", ")}`);
     lines.push(`   private subnets ${n.privateSubnetCidrs.join(", ")}`);
     lines.push(`   cluster ${region.clusterName}`);
-    if (region.services.length === 0) lines.push(`   services: none`);
-    for (const s of region.services) {
-      lines.push(`   service ${s.name}: ${s.image}, ${s.cpu} CPU / ${s.memory} MiB, ${s.desiredCount} task(s)`);
+    lines.push(`   Service Connect namespace ${region.serviceConnectNamespace}`);
+    if (region.alb) {
+      const a = region.alb;
+      lines.push(
+        `   ALB ${a.name}: ${a.https ? `HTTPS :443 (${a.https.certificateDomain}, ${a.https.sslPolicy}), HTTP :80 redirects` : "HTTP :80"}, ` +
+          `deletion protection ${a.deletionProtection ? "on" : "off"}, idle timeout ${a.idleTimeoutSeconds}s`,
+      );
+    } else {
+      lines.push(`   ALB: none (no public service)`);
     }
+    if (region.services.length === 0) lines.push(`   services: none`);
+    for (const s of region.services) lines.push(...describeService(s).map((l) => `   ${l}`));
     const inRegion = resources.filter((r) => r.region === region.region || (r.type === "pulumi:providers:aws" && r.name === region.providerName));
     const counts = new Map<string, number>();
     for (const r of inRegion) counts.set(shortType(r.type), (counts.get(shortType(r.type)) ?? 0) + 1);
@@ -128,6 +166,15 @@ export function renderPlan(run: { stack: string; project: string; resources: Rec
     for (const r of unplaced) {
       lines.push(`   ${shortType(r.type)}  ${r.name}`);
       tree(r.urn, 2);
+    }
+  }
+  if (plan.dns) {
+    lines.push("");
+    lines.push(`== global DNS in ${plan.dns.zone} (provider ${providerName(plan.homeRegion)})`);
+    if (plan.dns.records.length === 0) lines.push("   no public service");
+    for (const r of plan.dns.records) {
+      lines.push(`   ${r.fqdn}  latency A alias → ${r.regions.map((x) => x.region).join(", ")}; health check HTTPS ${r.healthCheckPath} per region`);
+      for (const x of r.regions) lines.push(`     ${x.regionalFqdn}  A alias → ALB in ${x.region}`);
     }
   }
   if (plan.warnings.length > 0) {
