@@ -296,7 +296,7 @@ export function planFleet(config: FleetConfig, ctx: PlanContext): FleetPlan {
     const here = serviceNames.filter((name) => serviceRegions(config.services[name], regionNames).includes(region));
     const publicHere = here.filter((name) => config.services[name].public);
     const bandOf = (name: string) => routeBand(config.services[name].path, config.services[name].host !== undefined);
-    const routePriorities = assignPriorities(publicHere, bandOf(publicHere[0] ?? ""), bandOf);
+    const routePriorities = assignPriorities(publicHere, bandOf);
     warnings.push(...shadowWarnings(region, publicHere, config, routePriorities));
     const healthPriorities = assignPriorities(publicHere, HEALTH_PRIORITIES);
     const services = here.map((name) =>

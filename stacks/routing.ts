@@ -62,10 +62,11 @@ export function homeSlot(name: string, range: PriorityRange): number {
 }
 
 /**
- * Priorities of a set of names, by name; each name in its own range (`rangeOf`, default `range`).
- * Ranges must be equal or disjoint. Throws when a range has more names than slots.
+ * Priorities of a set of names, by name: one range for all, or a range per name. Ranges must be
+ * equal or disjoint. Throws when a range has more names than slots.
  */
-export function assignPriorities(names: readonly string[], range: PriorityRange, rangeOf: (name: string) => PriorityRange = () => range): Map<string, number> {
+export function assignPriorities(names: readonly string[], ranges: PriorityRange | ((name: string) => PriorityRange)): Map<string, number> {
+  const rangeOf = typeof ranges === "function" ? ranges : () => ranges;
   const taken = new Set<number>();
   const out = new Map<string, number>();
   const perRange = new Map<number, number>();
