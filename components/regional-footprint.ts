@@ -49,22 +49,12 @@ export class RegionalFootprint extends pulumi.ComponentResource {
       `${name}-peers`,
       {
         vpcId: this.network.vpcId,
+        // A marker only (no rules): tasks' outbound traffic is allowed by their service's own group.
         description: "Service Connect peers: every task carries this group; services admit their port from it",
         tags: { Name: `${plan.clusterName}-peers` },
       },
       { parent: this },
     );
-    new aws.vpc.SecurityGroupEgressRule(
-      `${name}-peers-out`,
-      {
-        securityGroupId: this.peerSecurityGroup.id,
-        description: "Service Connect peers: outbound inside the VPC",
-        ipProtocol: "-1",
-        cidrIpv4: plan.network.cidr,
-      },
-      { parent: this },
-    );
-
     if (plan.alb) {
       this.alb = new Alb(
         `${name}-alb`,
