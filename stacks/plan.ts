@@ -53,6 +53,8 @@ export interface FleetPlan {
 export interface PlanContext {
   project: string;
   stack: string;
+  /** Config keys holding encrypted (`secure:`) values. Default none. */
+  secretKeys?: readonly string[];
 }
 
 /**
@@ -112,6 +114,14 @@ export function planFleet(config: FleetConfig, ctx: PlanContext): FleetPlan {
       services,
     };
   });
+
+  for (const key of ctx.secretKeys ?? []) {
+    if (!key.startsWith("ecs-fleet:")) continue;
+    warnings.push(
+      `${key} holds an encrypted value, but ecs-fleet settings are not secret material and end up in resource inputs; ` +
+        `keep secret values in Secrets Manager or SSM and reference them under secrets:`,
+    );
+  }
 
   return { project: ctx.project, stack: ctx.stack, homeRegion: config.homeRegion, regions, warnings };
 }
