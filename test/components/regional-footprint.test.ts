@@ -1,0 +1,43 @@
+import { expect } from "chai";
+import * as aws from "@pulumi/aws";
+import { recorder } from "../setup";
+import { valueOf } from "../helpers";
+import { RegionalFootprint } from "../../components/regional-footprint";
+import { Network } from "../../components/network";
+import { RegionPlan, planSubnets } from "../../stacks/plan";
+
+function regionPlan(region: string): RegionPlan {
+  return {
+    region,
+    providerName: `aws-${region}`,
+    network: { cidr: "10.30.0.0/20", azCount: 2, natGateways: "none", ...planSubnets("10.30.0.0/20", 2) },
+    clusterName: "ecs-fleet-test",
+    services: [],
+  };
+}
+
+describe("RegionalFootprint", () => {
+  it("creates the network and cluster on the given provider, and exposes their ids", async () => {
+    const provider = new aws.Provider("aws-ca-central-1", { region: "ca-central-1" });
+    const footprint = new RegionalFootprint("ca-central-1", { plan: regionPlan("ca-central-1") }, { provider });
+    expect(await valueOf(footprint.clusterName)).to.equal("ecs-fleet-test");
+    expect(await valueOf(footprint.vpcId)).to.match(/^vpc-/);
+    expect(await valueOf(footprint.clusterArn)).to.equal("arn:aws:ecs:ca-central-1:123456789012:cluster/ecs-fleet-test");
+
+    const vpc = recorder.one("awsx:ec2:Vpc");
+    expect(vpc.region).to.equal("ca-central-1");
+    expect(vpc.inputs).to.deep.include({ cidrBlock: "10.30.0.0/20", numberOfAvailabilityZones: 2, natGateways: { strategy: "None" } });
+    expect(vpc.parent).to.match(/ecs-fleet:network:Network::ca-central-1-network$/);
+    const cluster = recorder.one("aws:ecs/cluster:Cluster");
+    expect(cluster.region).to.equal("ca-central-1");
+    expect(cluster.parent).to.match(/ecs-fleet:ecs:FargateCluster::ca-central-1-cluster$/);
+    expect(recorder.one("aws:ecs/clusterCapacityProviders:ClusterCapacityProviders").inputs).to.deep.include({
+      clusterName: "ecs-fleet-test",
+      defaultCapacityProviderStrategies: [{ capacityProvider: "FARGATE", weight: 1, base: 0 }],
+    });
+  });
+
+  it("refuses to build a network without an explicit aws provider (no implicit default provider)", () => {
+    expect(() => new Network("orphan", { spec: regionPlan("eu-west-1").network })).to.throw(/explicit aws provider/);
+  });
+});
