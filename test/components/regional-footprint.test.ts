@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import * as aws from "@pulumi/aws";
 import { recorder } from "../setup";
-import { valueOf } from "../helpers";
+import { registered, valueOf } from "../helpers";
 import { RegionalFootprint } from "../../components/regional-footprint";
 import { Network } from "../../components/network";
 import { RegionPlan, planSubnets } from "../../stacks/plan";
@@ -39,5 +39,22 @@ describe("RegionalFootprint", () => {
 
   it("refuses to build a network without an explicit aws provider (no implicit default provider)", () => {
     expect(() => new Network("orphan", { spec: regionPlan("eu-west-1").network })).to.throw(/explicit aws provider/);
+  });
+});
+
+describe("Network flow logs", () => {
+  it("sends all VPC traffic logs to a log group with retention, through a role only VPC Flow Logs can assume", async () => {
+    const provider = new aws.Provider("aws-eu-north-1", { region: "eu-north-1" });
+    const network = new Network("eu-north-1-network", { spec: regionPlan("eu-north-1").network, flowLogRetentionDays: 14 }, { provider });
+    const vpcId = await valueOf(network.vpcId);
+    await registered();
+    const flowLog = recorder.one("aws:ec2/flowLog:FlowLog");
+    expect(flowLog.inputs).to.include({ vpcId, trafficType: "ALL", logDestinationType: "cloud-watch-logs" });
+    expect(recorder.one("aws:cloudwatch/logGroup:LogGroup").inputs.retentionInDays).to.equal(14);
+    const trust = JSON.parse(recorder.one("aws:iam/role:Role").inputs.assumeRolePolicy as string);
+    expect(trust.Statement[0].Principal).to.deep.equal({ Service: "vpc-flow-logs.amazonaws.com" });
+    const policy = JSON.parse(recorder.one("aws:iam/rolePolicy:RolePolicy").inputs.policy as string);
+    expect(policy.Statement[0].Resource[0]).to.match(/^arn:aws:logs:eu-north-1:123456789012:log-group:/);
+    expect(flowLog.region).to.equal("eu-north-1");
   });
 });
