@@ -8,6 +8,7 @@ import { struct } from "./sections/common";
 import { RegionSchema, RegionsSchema } from "./sections/regions";
 import { ServiceSchema, ServicesSchema } from "./sections/services";
 import { RolloutSchema } from "./sections/rollout";
+import { BatchJobSchema, BatchSchema } from "./sections/batch";
 
 /** The config namespace (the Pulumi project name). */
 export const NAMESPACE = "ecs-fleet";
@@ -23,6 +24,8 @@ export const sections = {
   services: ServicesSchema.default({}),
   /** Region-by-region rollout settings. Optional. */
   rollout: RolloutSchema.optional(),
+  /** AWS Batch jobs, keyed by job name. Default: none. */
+  batch: BatchSchema.default({}),
 };
 
 /**
@@ -32,6 +35,7 @@ export const sections = {
 export const mapSections: Partial<Record<keyof typeof sections, z.ZodTypeAny>> = {
   regions: RegionSchema,
   services: ServiceSchema,
+  batch: BatchJobSchema,
 };
 
 export const NamespaceSchema = struct(sections, Object.keys(sections).join(", "));

@@ -11,6 +11,7 @@ import { FleetConfig, HOME_REGION_KEY, NAMESPACE, NamespaceSchema, mapSections, 
 import { checkRegions } from "./sections/regions";
 import { checkService, checkServiceNames } from "./sections/services";
 import { checkRollout } from "./sections/rollout";
+import { checkBatch } from "./sections/batch";
 import { isKnownRegion, suggestRegion } from "./regions";
 
 /** One problem, at a key path such as `ecs-fleet:services.web.memory`. */
@@ -135,6 +136,7 @@ export function validateConfig(raw: Record<string, string>, ctx: ValidationConte
   checkServiceNames(declared.services, add);
   for (const [name, service] of Object.entries(config.services)) checkService(name, service, regionNames, add);
   checkRollout(config.rollout, regionNames, add);
+  checkBatch(config.batch, declared.batch, regionNames, add);
 
   void ctx; // the context carries the clock and stack for checks that need them
   if (issues.length > 0 || !full.success) {
