@@ -243,7 +243,11 @@ export function checkBatch(jobs: Record<string, BatchJob>, declaredJobs: readonl
       const problem = scheduleExpressionProblem(job.schedule);
       if (problem) add([...base, "schedule"], problem);
       if ((job.after ?? []).length > 0) {
-        add([...base, "schedule"], `only the first job of a chain is scheduled; ${name} comes after ${job.after!.join(", ")} and starts when they succeed: remove schedule, or schedule the first job`);
+        const after = job.after!;
+        add(
+          [...base, "schedule"],
+          `only the first job of a chain is scheduled; ${name} comes after ${after.join(", ")} and starts when ${after.length === 1 ? "it succeeds" : "they succeed"}: remove schedule, or schedule the first job instead`,
+        );
       }
     }
 
@@ -268,7 +272,7 @@ export function checkBatch(jobs: Record<string, BatchJob>, declaredJobs: readonl
       if (missing.length > 0) {
         add(
           at,
-          `${name} runs in ${mine.join(", ")} but ${p} does not run in ${missing.join(", ")}; a job can only come after jobs that run in every region it runs in (add ${missing.join(", ")} to ${p}'s regions or remove them from ${name}'s)`,
+          `${name} runs in ${mine.join(", ")} but ${p} does not run in ${missing.join(", ")}; a job can only come after jobs that run in every region it runs in (add ${missing.join(", ")} to ${p}'s regions, or run ${name} only where ${p} runs)`,
         );
       }
     });
