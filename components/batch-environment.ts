@@ -46,6 +46,7 @@ export const SUBMIT_JOB_SYNC = "arn:aws:states:::batch:submitJob.sync";
 
 /** A submitJob target for the state machine definition. */
 export interface ChainJobRef<T> {
+  /** Job definition ARN; without a revision, Batch uses the latest active one. */
   jobDefinitionArn: T;
   jobQueueArn: T;
   arraySize?: number;
@@ -307,7 +308,9 @@ export class BatchEnvironment extends pulumi.ComponentResource {
     for (const chain of Object.values(plan.chains)) {
       const refs: Record<string, ChainJobRef<pulumi.Output<string>>> = {};
       for (const job of chain.order) {
-        refs[job] = { jobDefinitionArn: jobDefinitions[job].arn, jobQueueArn: queueFor(job), arraySize: plan.jobs[job].arraySize };
+        // Without a revision: each submit uses the latest active revision, so an execution that runs
+        // across an update does not submit a revision the update deregistered.
+        refs[job] = { jobDefinitionArn: jobDefinitions[job].arnPrefix, jobQueueArn: queueFor(job), arraySize: plan.jobs[job].arraySize };
       }
       const queues = [...new Set(chain.order.map((j) => (plan.jobs[j].spot && spotQueue ? "spot" : "on-demand")))].sort();
       const sfnRole = new aws.iam.Role(
@@ -328,7 +331,8 @@ export class BatchEnvironment extends pulumi.ComponentResource {
                 Effect: "Allow",
                 Action: ["batch:SubmitJob"],
                 Resource: [
-                  ...chain.order.map((j) => jobDefinitions[j].arn),
+                  // Every revision of exactly these job definitions (submitted by name, authorized per revision).
+                  ...chain.order.flatMap((j) => [jobDefinitions[j].arnPrefix, pulumi.interpolate`${jobDefinitions[j].arnPrefix}:*`]),
                   ...queues.map((q) => (q === "spot" ? spotQueue!.arn : queue.arn)),
                 ],
               },

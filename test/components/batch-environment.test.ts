@@ -275,7 +275,8 @@ describe("BatchEnvironment", () => {
     expect(steps.map((s) => s.type)).to.deep.equal(["Task", "Parallel", "Task"]);
     expect(steps.map((s) => s.jobs.map((j) => j.Parameters.JobName))).to.deep.equal([["extract"], ["report", "transform"], ["publish"]]);
 
-    const defArn = (j: string) => `arn:aws:batch:${REGION}:${ACCOUNT}:job-definition/ecs-fleet-dev-${j}:1`;
+    // Submitted without a revision (the latest active one), allowed for every revision of exactly these definitions.
+    const defArn = (j: string) => `arn:aws:batch:${REGION}:${ACCOUNT}:job-definition/ecs-fleet-dev-${j}`;
     const queue = `arn:aws:batch:${REGION}:${ACCOUNT}:job-queue/ecs-fleet-dev-jobs`;
     const tasks: Record<string, any> = Object.fromEntries(steps.flatMap((s) => s.jobs).map((t) => [t.Parameters.JobName, t]));
     for (const [name, t] of Object.entries(tasks)) {
@@ -294,8 +295,9 @@ describe("BatchEnvironment", () => {
     const policy = parse(recorder.one(T.rolePolicy, /-extract-sfn$/), "policy").Statement;
     const submit = policy.find((s: any) => s.Sid === "SubmitChainJobs");
     expect(submit.Action).to.deep.equal(["batch:SubmitJob"]);
-    expect(submit.Resource).to.have.members([...["extract", "report", "transform", "publish"].map(defArn), queue, `${queue}-spot`]);
-    expect(submit.Resource).to.not.include(defArn("render-invoices"));
+    expect(submit.Resource).to.have.members([...["extract", "report", "transform", "publish"].flatMap((j) => [defArn(j), `${defArn(j)}:*`]), queue, `${queue}-spot`]);
+    expect(submit.Resource.some((r: string) => r.includes("render-invoices"))).to.equal(false);
+    expect(submit.Resource.some((r: string) => r.includes("*") && !/job-definition\/ecs-fleet-dev-[a-z-]+:\*$/.test(r))).to.equal(false);
     expect(policy.find((s: any) => s.Sid === "SyncEvents").Resource).to.equal(`arn:aws:events:${REGION}:${ACCOUNT}:rule/StepFunctionsGetEventsForBatchJobsRule`);
     expect(policy.find((s: any) => s.Sid === "StopJobs").Resource).to.equal(`arn:aws:batch:${REGION}:${ACCOUNT}:job/*`);
     expect(sm.options.dependsOn).to.include(recorder.one(T.rolePolicy, /-extract-sfn$/).urn);
