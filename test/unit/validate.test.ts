@@ -80,7 +80,7 @@ describe("validateConfig", () => {
 
   it("rejects unknown keys (typos) at every level, with the allowed keys", () => {
     const p = problems({ ...validConfig(), servics: {}, services: { web: { ...WEB, desiredCont: 2 } } });
-    expect(p).to.include("ecs-fleet:servics: unknown key (did you mean services?); allowed: regions, services, rollout");
+    expect(p).to.include("ecs-fleet:servics: unknown key (did you mean services?); allowed: regions, services, rollout, batch");
     expect(p).to.include("ecs-fleet:services.web.desiredCont: unknown key (did you mean desiredCount?); allowed: image, cpu, memory, desiredCount, regions, overrides");
     expect(problems(validConfig({ regions: { "eu-west-1": { cidr: "10.10.0.0/16", natGateway: "single" } } }))).to.deep.equal([
       "ecs-fleet:regions.eu-west-1.natGateway: unknown key (did you mean natGateways?); allowed: cidr, azCount, natGateways",
