@@ -284,7 +284,7 @@ export interface BatchRegionPlan {
   maxVcpus: number;
   /** Log group of every job in the region. */
   logGroupName: string;
-  /** Security group name of the jobs' tasks. */
+  /** Security group name prefix (without the trailing `-`) of the jobs' tasks. */
   securityGroupName: string;
   jobs: Record<string, BatchJobSpec>;
   chains: Record<string, BatchChainSpec>;
@@ -296,6 +296,8 @@ export const DEFAULT_MAX_VCPUS = 256;
 export const STATE_MACHINE_NAME_LIMIT = 80;
 /** EventBridge Scheduler schedule names: 1..64 characters. */
 export const SCHEDULE_NAME_LIMIT = 64;
+/** Security group namePrefix: at most 100 characters (the provider adds a unique suffix). */
+const SECURITY_GROUP_PREFIX_LIMIT = 100;
 /** A namePrefix leaves room for the provider's 26-character unique suffix. */
 const NAME_PREFIX_LIMIT = LIMITS.batch - 26;
 
@@ -372,7 +374,7 @@ export function planBatch(
       spotQueueName: here.some((j) => jobs[j].spot) ? fitName([...base, "jobs-spot"], LIMITS.batch) : undefined,
       maxVcpus: DEFAULT_MAX_VCPUS,
       logGroupName: `/${fitName([names.project], 200)}/${fitName([names.stack], 200)}/batch`,
-      securityGroupName: fitName([...base, "batch"], 255),
+      securityGroupName: fitName([...base, "batch"], SECURITY_GROUP_PREFIX_LIMIT - 1),
       jobs: specs,
       chains,
     };

@@ -118,6 +118,17 @@ describe("planBatch", () => {
     expect(plan.jobs[long].jobRoleName).to.not.equal(plan.jobs[long].executionRoleName);
   });
 
+  it("keeps name prefixes short enough for the provider's unique suffix", () => {
+    const stack = "s".repeat(150);
+    const plan = planBatch({ a: job({ spot: true }) }, ["eu-west-1"], { project: "ecs-fleet", stack })["eu-west-1"];
+    expect(plan.computeEnvironmentPrefix.fargate.length).to.be.at.most(102);
+    expect(plan.computeEnvironmentPrefix.fargateSpot.length).to.be.at.most(102);
+    expect(plan.computeEnvironmentPrefix.fargate).to.not.equal(plan.computeEnvironmentPrefix.fargateSpot);
+    expect(`${plan.securityGroupName}-`.length).to.be.at.most(100);
+    expect(plan.queueName.length).to.be.at.most(128);
+    expect(plan.jobs.a.jobDefinitionName.length).to.be.at.most(128);
+  });
+
   it("plans a scheduled chain per region: head, the jobs after it, in stages", () => {
     const jobs = {
       extract: job({ schedule: "cron(0 2 * * ? *)" }),
