@@ -11,10 +11,19 @@ import { RegionalFootprint } from "./components/regional-footprint";
 /** Tag keys every resource gets through its provider's defaultTags. */
 export const TAG_KEYS = { project: "Project", stack: "Stack", region: "Region" } as const;
 
+export interface BatchOutputs {
+  jobQueueArn: pulumi.Output<string>;
+  spotJobQueueArn?: pulumi.Output<string>;
+  jobs: pulumi.Output<Record<string, { jobDefinitionArn: string }>>;
+  chains: pulumi.Output<Record<string, { stateMachineArn: string }>>;
+}
+
 export interface RegionOutputs {
   vpcId: pulumi.Output<string>;
   clusterName: pulumi.Output<string>;
   clusterArn: pulumi.Output<string>;
+  /** Present when AWS Batch jobs run in the region. */
+  batch?: BatchOutputs;
 }
 
 /** The stack outputs, as the program builds them. */
@@ -58,10 +67,21 @@ export function fleet(plan: FleetPlan): FleetOutputs {
   const regions: Record<string, RegionOutputs> = {};
   for (const regionPlan of plan.regions) {
     const footprint = new RegionalFootprint(regionPlan.region, { plan: regionPlan }, { provider: providers.get(regionPlan.region) });
+    const batch = footprint.batch;
     regions[regionPlan.region] = {
       vpcId: footprint.vpcId,
       clusterName: footprint.clusterName,
       clusterArn: footprint.clusterArn,
+      ...(batch
+        ? {
+            batch: {
+              jobQueueArn: batch.jobQueueArn,
+              ...(batch.spotJobQueueArn ? { spotJobQueueArn: batch.spotJobQueueArn } : {}),
+              jobs: batch.jobs.apply((jobs) => Object.fromEntries(Object.entries(jobs).map(([k, v]) => [k, { jobDefinitionArn: v.jobDefinitionArn }]))),
+              chains: batch.chains.apply((chains) => Object.fromEntries(Object.entries(chains).map(([k, v]) => [k, { stateMachineArn: v.stateMachineArn }]))),
+            },
+          }
+        : {}),
     };
   }
   return { regions };

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { RegionPlan } from "../stacks/plan";
 import { FargateCluster } from "./cluster";
 import { Network } from "./network";
+import { BatchEnvironment } from "./batch-environment";
 
 export interface RegionalFootprintArgs {
   /** Everything this region runs, from the planner. Required. */
@@ -9,7 +10,8 @@ export interface RegionalFootprintArgs {
 }
 
 /**
- * Everything ecs-fleet runs in one AWS region: the network and the ECS cluster. Give it the
+ * Everything ecs-fleet runs in one AWS region: the network, the ECS cluster, and the AWS Batch
+ * environment when jobs run here. Give it the
  * region's explicit provider (`{ provider }`); every child inherits it.
  */
 export class RegionalFootprint extends pulumi.ComponentResource {
@@ -19,6 +21,8 @@ export class RegionalFootprint extends pulumi.ComponentResource {
   public readonly vpcId: pulumi.Output<string>;
   public readonly clusterName: pulumi.Output<string>;
   public readonly clusterArn: pulumi.Output<string>;
+  /** AWS Batch queues, job definitions and chains, when jobs run in this region. */
+  public readonly batch?: BatchEnvironment;
 
   constructor(name: string, args: RegionalFootprintArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ecs-fleet:region:RegionalFootprint", name, {}, opts);
@@ -27,6 +31,13 @@ export class RegionalFootprint extends pulumi.ComponentResource {
 
     this.network = new Network(`${name}-network`, { spec: plan.network }, { parent: this });
     this.cluster = new FargateCluster(`${name}-cluster`, { clusterName: plan.clusterName }, { parent: this });
+    if (plan.batch) {
+      this.batch = new BatchEnvironment(
+        `${name}-batch`,
+        { region: plan.region, vpcId: this.network.vpcId, subnetIds: this.network.privateSubnetIds, plan: plan.batch },
+        { parent: this },
+      );
+    }
 
     this.vpcId = this.network.vpcId;
     this.clusterName = this.cluster.clusterName;

@@ -6,6 +6,7 @@ import { FleetConfig } from "./schema";
 import { ServiceConfig, serviceRegions } from "./sections/services";
 import { formatCidr, parseCidr, subdivide } from "./cidr";
 import { LIMITS, fitName, providerName } from "./naming";
+import { BatchRegionPlan, planBatch } from "./batch-plan";
 
 /** The network of one region: VPC CIDR and the exact subnet blocks per AZ. */
 export interface NetworkSpec {
@@ -37,6 +38,8 @@ export interface RegionPlan {
   clusterName: string;
   /** Services running here, sorted by name. */
   services: RegionalServiceSpec[];
+  /** AWS Batch jobs here, when any job runs in this region. */
+  batch?: BatchRegionPlan;
 }
 
 export interface FleetPlan {
@@ -94,16 +97,19 @@ export function planFleet(config: FleetConfig, ctx: PlanContext): FleetPlan {
   const regionNames = Object.keys(config.regions);
   const serviceNames = Object.keys(config.services).sort();
   const warnings: string[] = [];
+  const batch = planBatch(config.batch, regionNames, ctx);
 
   const regions: RegionPlan[] = regionNames.map((region) => {
     const r = config.regions[region];
     const services = serviceNames
       .filter((name) => serviceRegions(config.services[name], regionNames).includes(region))
       .map((name) => resolveService(name, config.services[name], region));
-    if (r.natGateways === "none" && services.length > 0) {
+    const batchJobs = Object.keys(batch[region]?.jobs ?? {});
+    if (r.natGateways === "none" && services.length + batchJobs.length > 0) {
+      const users = [...services.map((s) => `service ${s.name}`), ...batchJobs.map((j) => `batch job ${j}`)];
       warnings.push(
         `regions.${region}: natGateways is none, so tasks in private subnets have no route to the internet; ` +
-          `services ${services.map((s) => s.name).join(", ")} can pull images only through VPC endpoints you provide`,
+          `${users.join(", ")} can pull images only through VPC endpoints you provide`,
       );
     }
     return {
@@ -112,6 +118,7 @@ export function planFleet(config: FleetConfig, ctx: PlanContext): FleetPlan {
       network: { cidr: r.cidr, azCount: r.azCount, natGateways: r.natGateways, ...planSubnets(r.cidr, r.azCount) },
       clusterName: clusterName(ctx),
       services,
+      ...(batch[region] ? { batch: batch[region] } : {}),
     };
   });
 

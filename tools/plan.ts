@@ -110,6 +110,22 @@ export function renderPlan(run: { stack: string; project: string; resources: Rec
     for (const s of region.services) {
       lines.push(`   service ${s.name}: ${s.image}, ${s.cpu} CPU / ${s.memory} MiB, ${s.desiredCount} task(s)`);
     }
+    if (region.batch) {
+      const b = region.batch;
+      lines.push(`   batch queues: ${b.queueName} (FARGATE)${b.spotQueueName ? `, ${b.spotQueueName} (FARGATE_SPOT, then FARGATE)` : ""}`);
+      for (const [name, job] of Object.entries(b.jobs)) {
+        const extras = [
+          job.arraySize ? `array of ${job.arraySize}` : undefined,
+          job.dependsOn.length ? `after ${job.dependsOn.join(", ")}` : undefined,
+          job.spot ? "spot" : undefined,
+          `${job.retries} attempt(s)`,
+        ].filter(Boolean);
+        lines.push(`   batch job ${name}: ${job.image}, ${job.vcpu} vCPU / ${job.memory} MiB, ${extras.join(", ")}`);
+      }
+      for (const [head, chain] of Object.entries(b.chains)) {
+        lines.push(`   batch chain ${head}: ${chain.schedule}, stages ${chain.stages.map((s) => s.join(" + ")).join(" -> ")}`);
+      }
+    }
     const inRegion = resources.filter((r) => r.region === region.region || (r.type === "pulumi:providers:aws" && r.name === region.providerName));
     const counts = new Map<string, number>();
     for (const r of inRegion) counts.set(shortType(r.type), (counts.get(shortType(r.type)) ?? 0) + 1);

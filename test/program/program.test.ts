@@ -115,3 +115,20 @@ describe("index.ts (the entry `pulumi up` loads)", () => {
     expect(recorder.resources).to.have.length(0);
   });
 });
+
+describe("program: AWS Batch", () => {
+  it("exports queue, job definition and chain ARNs for the regions that run jobs", async () => {
+    const file = readStackFile(path.join(ROOT, "Pulumi.prod.yaml"));
+    const run = await runProgram(recorder, { stack: "prod", raw: file.raw, now: NOW });
+    if (!run.ok) throw new Error("prod invalid");
+    const regions = (run.outputs as any).regions;
+    expect(regions["eu-west-1"].batch.jobQueueArn).to.match(/^arn:aws:batch:eu-west-1:123456789012:job-queue\//);
+    expect(regions["eu-west-1"].batch.spotJobQueueArn).to.match(/^arn:aws:batch:eu-west-1:/);
+    expect(Object.keys(regions["eu-west-1"].batch.jobs).sort()).to.deep.equal(["nightly-extract", "nightly-report", "render-invoices"]);
+    expect(regions["eu-west-1"].batch.chains["nightly-extract"].stateMachineArn).to.match(/^arn:aws:states:eu-west-1:/);
+    expect(Object.keys(regions["us-east-1"].batch.jobs)).to.deep.equal(["render-invoices"]);
+    expect(regions["ap-southeast-2"].batch).to.equal(undefined);
+    const ce = run.resources.filter((r) => r.type === "aws:batch/computeEnvironment:ComputeEnvironment");
+    expect(new Set(ce.map((r) => r.region))).to.deep.equal(new Set(["eu-west-1", "us-east-1"]));
+  });
+});
