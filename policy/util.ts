@@ -100,12 +100,6 @@ export function effectiveTags(r: PolicyResource): Record<string, string> {
   };
 }
 
-/** The Name tag or, failing that, the logical name. */
-export function displayName(r: PolicyResource): string {
-  const tags = effectiveTags(r);
-  return tags.Name ?? r.name;
-}
-
 /** One IAM policy statement, normalized: arrays for Action/Resource, Effect defaulting to Allow. */
 export interface Statement {
   sid?: string;
@@ -147,16 +141,6 @@ export function actionMatches(pattern: string, action: string): boolean {
     "i",
   );
   return re.test(action);
-}
-
-/** Resources of the given types in the stack. */
-export function ofTypes(ctx: PolicyContext, types: readonly string[]): PolicyResource[] {
-  return ctx.resources.filter((x) => types.includes(x.type));
-}
-
-/** True when `r` depends on (uses an output of) the resource with URN `urn`. */
-export function dependsOn(r: PolicyResource, urn: string): boolean {
-  return (r.dependencies ?? []).includes(urn);
 }
 
 /** Load balancer type tokens (the `aws:alb` module is an alias of `aws:lb`). */
