@@ -7,8 +7,10 @@
  *   npm run -s plan -- --stack prod --json      one JSON document on stdout
  *   npm run plan -- --stack prod --out plan.json
  *
+ * The security rules of policy/ run over the planned resources; their violations follow the plan.
+ *
  * Exit codes: 0 planned; 1 usage or unexpected error; 2 invalid config (every problem on stderr,
- * nothing on stdout).
+ * nothing on stdout); 3 planned, but a mandatory security rule fails (after printing the plan).
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -18,6 +20,9 @@ import { PROJECT, runProgram } from "./run-plan";
 import { readStackFile } from "./stack-file";
 import { formatIssue } from "../stacks/validate";
 import { FleetPlan } from "../stacks/plan";
+import { evaluate, formatViolations, hasMandatory, policyReport } from "../policy/evaluate";
+import { fromRecorded } from "../policy/recorded";
+import { Violation } from "../policy/types";
 
 export interface PlanArgs {
   stack?: string;
@@ -54,7 +59,7 @@ export function parseArgs(argv: string[]): PlanArgs {
 }
 
 /** The JSON document of a plan. */
-export function planDocument(run: { stack: string; project: string; resources: RecordedResource[]; outputs: unknown; plan: FleetPlan }) {
+export function planDocument(run: { stack: string; project: string; resources: RecordedResource[]; outputs: unknown; plan: FleetPlan }, violations: Violation[]) {
   return {
     stack: run.stack,
     project: run.project,
@@ -69,6 +74,7 @@ export function planDocument(run: { stack: string; project: string; resources: R
     })),
     outputs: run.outputs,
     warnings: run.plan.warnings,
+    policy: policyReport(violations),
   };
 }
 
@@ -79,7 +85,7 @@ function shortType(type: string): string {
 }
 
 /** The human report. */
-export function renderPlan(run: { stack: string; project: string; resources: RecordedResource[]; plan: FleetPlan }): string {
+export function renderPlan(run: { stack: string; project: string; resources: RecordedResource[]; plan: FleetPlan }, violations: Violation[]): string {
   const lines: string[] = [];
   const { plan, resources } = run;
   lines.push(`ecs-fleet plan — project ${run.project}, stack ${run.stack}, home region ${plan.homeRegion}`);
@@ -151,6 +157,8 @@ export function renderPlan(run: { stack: string; project: string; resources: Rec
     lines.push("warnings:");
     for (const w of plan.warnings) lines.push(`  - ${w}`);
   }
+  lines.push("");
+  lines.push(...formatViolations(violations));
   return lines.join("\n");
 }
 
@@ -182,12 +190,17 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
 
-  const text = args.json ? `${JSON.stringify(planDocument(run), null, 2)}\n` : `${renderPlan(run)}\n`;
+  const violations = evaluate(fromRecorded(run.resources), { stack: run.stack, project: run.project, now: args.now });
+  const text = args.json ? `${JSON.stringify(planDocument(run, violations), null, 2)}\n` : `${renderPlan(run, violations)}\n`;
   if (args.out) {
     fs.writeFileSync(args.out, text);
     process.stderr.write(`plan written to ${args.out}\n`);
   } else {
     process.stdout.write(text);
+  }
+  if (hasMandatory(violations)) {
+    process.stderr.write(`mandatory security rules fail: see the policy section of the plan\n`);
+    return 3;
   }
   return 0;
 }
