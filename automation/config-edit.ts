@@ -5,9 +5,6 @@
  *    before anything is written, and
  *  - written with `pulumi config set/rm --path`, which edits only that leaf of Pulumi.<stack>.yaml
  *    and keeps the file's structure.
- *
- * Also reads a stack's config straight from Pulumi.<stack>.yaml (for `--dry-run`, which must work
- * without the Pulumi CLI).
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -138,21 +135,6 @@ export function applyConfigChanges(raw: RawConfig, changes: readonly ConfigChang
   return out;
 }
 
-/** Replaces `{ secure: ... }` values by the mask, recursively. */
-function maskSecure(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(maskSecure);
-  if (isRecord(v)) {
-    if (Object.keys(v).length === 1 && typeof v.secure === "string") return SECRET_MASK;
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, maskSecure(x)]));
-  }
-  return v;
-}
-
-function toRaw(v: unknown): string {
-  const masked = maskSecure(v);
-  return typeof masked === "string" ? masked : typeof masked === "object" && masked !== null ? JSON.stringify(masked) : String(masked);
-}
-
 /** Project name and stack config file location of a Pulumi project directory. */
 export function readProject(workDir: string): { project: string; stackConfigDir: string } {
   const file = path.join(workDir, "Pulumi.yaml");
@@ -162,28 +144,4 @@ export function readProject(workDir: string): { project: string; stackConfigDir:
   if (typeof project !== "string" || project === "") throw new Error(`${file} has no project name`);
   const dir = typeof doc?.stackConfigDir === "string" ? doc.stackConfigDir : ".";
   return { project, stackConfigDir: path.resolve(workDir, dir) };
-}
-
-/**
- * The stack's raw config read straight from Pulumi.<stack>.yaml (plus project-level defaults from
- * Pulumi.yaml), in the shape `pulumi config --json` gives: objects JSON-encoded, secrets masked.
- * Needs neither the Pulumi CLI nor a backend.
- */
-export function readStackConfigFile(workDir: string, stack: string): { project: string; file: string; raw: RawConfig } {
-  const { project, stackConfigDir } = readProject(workDir);
-  const file = path.join(stackConfigDir, `Pulumi.${stack}.yaml`);
-  if (!fs.existsSync(file)) throw new Error(`no config file for stack ${stack}: ${file} does not exist`);
-  const raw: RawConfig = {};
-  const projectDoc = YAML.parse(fs.readFileSync(path.join(workDir, "Pulumi.yaml"), "utf8")) as Record<string, unknown>;
-  if (isRecord(projectDoc.config)) {
-    for (const [k, v] of Object.entries(projectDoc.config)) {
-      const value = isRecord(v) ? (v.value ?? v.default) : v;
-      if (value !== undefined) raw[qualifyKey(k, project)] = toRaw(value);
-    }
-  }
-  const doc = YAML.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown> | null;
-  const config = doc?.config;
-  if (config !== undefined && config !== null && !isRecord(config)) throw new Error(`${file}: config must be a map`);
-  for (const [k, v] of Object.entries(config ?? {})) raw[qualifyKey(k, project)] = toRaw(v);
-  return { project, file, raw };
 }

@@ -5,7 +5,7 @@
  * `mapAutomationError` turns what `@pulumi/pulumi/automation` throws into these classes.
  */
 import * as auto from "@pulumi/pulumi/automation";
-import { type ConfigIssue, formatIssue } from "./spine-contract";
+import { type ConfigIssue, formatIssue } from "../stacks/validate";
 
 /** Base class of every error this library throws on purpose. */
 export class FleetError extends Error {

@@ -22,13 +22,9 @@ import {
 } from "./config-edit";
 import { ConfigInvalidError, ConcurrentUpdateError, mapAutomationError } from "./errors";
 import { type ChangeCounts, EventTranslator, type FleetEvent } from "./events";
-import {
-  type FleetConfig,
-  type FleetStackOutputs,
-  type ValidationContext,
-  type ValidationResult,
-  validateConfig,
-} from "./spine-contract";
+import type { FleetStackOutputs } from "../program";
+import type { FleetConfig } from "../stacks/schema";
+import { type ValidationContext, type ValidationResult, validateConfig } from "../stacks/validate";
 
 /** The operations that change (or preview changing) resources. */
 export type OperationKind = "preview" | "up" | "refresh" | "destroy";

@@ -11,7 +11,15 @@
  */
 import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient } from "@aws-sdk/client-ecs";
-import type { FleetStackOutputs } from "./spine-contract";
+
+/**
+ * The part of the stack outputs the checks read (the program's FleetStackOutputs, read structurally:
+ * per-service outputs and sites appear as the program grows them).
+ */
+export interface HealthOutputs {
+  regions?: Record<string, { clusterName: string; services?: Record<string, { serviceName: string; alarms?: string[] }> }>;
+  sites?: Record<string, { clusterName: string; services?: Record<string, { serviceName: string }> }>;
+}
 
 /** One service in one region, or on one on-prem site. */
 export interface HealthTarget {
@@ -41,7 +49,7 @@ export interface HealthReport {
 
 /** Checks one target once (the rollout polls and bakes around it). */
 export interface HealthChecker {
-  check(target: HealthTarget, outputs: FleetStackOutputs): Promise<HealthReport>;
+  check(target: HealthTarget, outputs: HealthOutputs): Promise<HealthReport>;
 }
 
 /** What will be checked for a target, in words (for `--dry-run`). */
@@ -59,7 +67,7 @@ export function describeChecks(target: HealthTarget): string[] {
 /** The ECS cluster/service and alarms of a target, as the stack outputs name them. */
 export function locate(
   target: HealthTarget,
-  outputs: FleetStackOutputs,
+  outputs: HealthOutputs,
 ): { cluster: string; serviceName: string; alarms: string[] } | { missing: string } {
   if (target.kind === "region") {
     const region = outputs.regions?.[target.key];
@@ -117,7 +125,7 @@ export class AwsHealthChecker implements HealthChecker {
     return c;
   }
 
-  async check(target: HealthTarget, outputs: FleetStackOutputs): Promise<HealthReport> {
+  async check(target: HealthTarget, outputs: HealthOutputs): Promise<HealthReport> {
     const checks: HealthCheck[] = [];
     const report = (): HealthReport => ({ target, healthy: checks.every((c) => c.ok), checks });
     const where = locate(target, outputs);

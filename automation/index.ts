@@ -12,7 +12,6 @@ export {
   type RawConfig,
   applyConfigChanges,
   describeChange,
-  readStackConfigFile,
 } from "./config-edit";
 export {
   FleetError,
@@ -69,3 +68,4 @@ export {
   planRollout,
   runRollout,
 } from "./rollout";
+export { type OfflinePlanOptions, planRolloutFromFile } from "./offline";

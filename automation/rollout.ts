@@ -25,7 +25,7 @@ import { FleetError } from "./errors";
 import type { FleetEvent } from "./events";
 import type { FleetStack, OperationResult, StackOutputs } from "./fleet-stack";
 import { type HealthChecker, type HealthReport, type HealthTarget, describeChecks } from "./health";
-import type { FleetConfig } from "./spine-contract";
+import type { FleetConfig } from "../stacks/schema";
 
 type ServiceConfig = FleetConfig["services"][string];
 
@@ -113,9 +113,16 @@ export function serviceRegions(config: FleetConfig, svc: ServiceConfig): string[
   return svc.regions ? all.filter((r) => svc.regions!.includes(r)) : all;
 }
 
-/** Sites the service runs on. */
+/**
+ * Sites the service runs on. On-prem sites are read structurally (`services.<svc>.sites`,
+ * `sites.<site>.region`), so the rollout works the same before and after the schema has them.
+ */
 export function serviceSites(svc: ServiceConfig): string[] {
-  return svc.sites ?? [];
+  return (svc as { sites?: string[] }).sites ?? [];
+}
+
+function siteRegion(config: FleetConfig, site: string): string | undefined {
+  return (config as { sites?: Record<string, { region: string }> }).sites?.[site]?.region;
 }
 
 /** Changes that move `targets` to `image`, against `svc` (mutated: pass a working copy). */
@@ -189,9 +196,9 @@ export function planRollout(
   if (sites.length > 0) {
     targetWaves.push(
       sites.map((s) => {
-        const site = config.sites?.[s];
-        if (!site) throw new RolloutPlanError(`service ${service} names site ${s}, which ${args.project}:sites does not define`);
-        return { kind: "site" as const, key: s, region: site.region };
+        const region = siteRegion(config, s);
+        if (!region) throw new RolloutPlanError(`service ${service} names site ${s}, which ${args.project}:sites does not define`);
+        return { kind: "site" as const, key: s, region };
       }),
     );
   }
