@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { readStackFile } from "../tools/stack-file";
 import { validateConfig } from "../stacks/validate";
-import { readProject } from "./config-edit";
+import { applyConfigChanges, readProject } from "./config-edit";
 import { ConfigInvalidError, StackNotFoundError } from "./errors";
 import { PROJECT_DIR } from "./fleet-stack";
 import { type RolloutPlan, planRollout } from "./rollout";
@@ -25,8 +25,9 @@ export interface OfflinePlanOptions {
 }
 
 /**
- * Plans a rollout from the stack's config file. Throws StackNotFoundError (no such file),
- * ConfigInvalidError, or RolloutPlanError (unknown service, bad image).
+ * Plans a rollout from the stack's config file, and validates every config it would write.
+ * Throws StackNotFoundError (no such file), ConfigInvalidError (the config, or the config a wave
+ * would write, e.g. for a bad image reference), or RolloutPlanError (unknown service).
  */
 export function planRolloutFromFile(options: OfflinePlanOptions): RolloutPlan {
   const workDir = path.resolve(options.workDir ?? PROJECT_DIR);
@@ -36,11 +37,19 @@ export function planRolloutFromFile(options: OfflinePlanOptions): RolloutPlan {
   const { raw } = readStackFile(file, options.stack);
   const result = validateConfig(raw, { stack: options.stack, project, now: options.now ?? new Date() });
   if (!result.ok) throw new ConfigInvalidError(options.stack, result.issues);
-  return planRollout(result.config, {
+  const plan = planRollout(result.config, {
     stack: options.stack,
     project,
     service: options.service,
     image: options.image,
     bakeMinutes: options.bakeMinutes,
   });
+  // Every config the rollout would write must validate, as the real run checks before each write.
+  let state = raw;
+  for (const changes of [...plan.waves.map((w) => w.changes), plan.promote]) {
+    state = applyConfigChanges(state, changes, project);
+    const check = validateConfig(state, { stack: options.stack, project, now: options.now ?? new Date() });
+    if (!check.ok) throw new ConfigInvalidError(options.stack, check.issues);
+  }
+  return plan;
 }

@@ -32,7 +32,7 @@ type ServiceConfig = FleetConfig["services"][string];
 /** Default bake time when the config sets none. */
 export const DEFAULT_BAKE_MINUTES = 10;
 
-/** A rollout that cannot be planned (unknown service, bad image reference). */
+/** A rollout that cannot be planned (unknown service, a site the config does not define). */
 export class RolloutPlanError extends FleetError {}
 
 /** One place a service runs: a region or an on-prem site. */
@@ -172,7 +172,6 @@ export function planRollout(
     const known = Object.keys(config.services);
     throw new RolloutPlanError(`unknown service ${service}; the stack ${args.stack} has ${known.length ? known.join(", ") : "no services"}`);
   }
-  if (image.trim() === "" || /\s/.test(image)) throw new RolloutPlanError(`invalid image reference ${JSON.stringify(image)}`);
   const regions = serviceRegions(config, svc0);
   const notes: string[] = [];
 
