@@ -386,9 +386,9 @@ export async function runRollout(deps: RolloutDeps, options: RolloutOptions): Pr
     ...extra,
   });
 
-  const up = async (wave: number | null): Promise<OperationResult> => {
+  const up = async (wave: number | null, step: string): Promise<OperationResult> => {
     emit({ kind: "up-started", wave });
-    const r = await stack.up({ onEvent: options.onEvent, message: `rollout ${service} ${image}${wave ? ` wave ${wave}` : ": promote"}` });
+    const r = await stack.up({ onEvent: options.onEvent, message: `rollout of ${service} to ${image}: ${step}` });
     emit({ kind: "up-finished", wave, result: r });
     return r;
   };
@@ -454,7 +454,7 @@ export async function runRollout(deps: RolloutDeps, options: RolloutOptions): Pr
     emit({ kind: "config-written", wave: planned.index, changes });
 
     try {
-      const upResult = await up(planned.index);
+      const upResult = await up(planned.index, `wave ${planned.index}`);
       outcome.up = upResult;
       const outputs = upResult.outputs ?? (await stack.outputs());
       const targets = planned.targets.map((t) => healthTarget(t, service, image));
@@ -480,7 +480,7 @@ export async function runRollout(deps: RolloutDeps, options: RolloutOptions): Pr
       changes = restoreChanges(structuredClone(current.services[service]), service, before);
       emit({ kind: "rollback-started", wave, changes });
       await stack.setConfig(changes);
-      const r = await up(wave);
+      const r = await up(wave, `rollback of wave ${wave}`);
       const outcome: RollbackOutcome = { status: "rolled-back", changes, up: r };
       emit({ kind: "rollback-finished", wave, outcome });
       return outcome;
@@ -495,6 +495,6 @@ export async function runRollout(deps: RolloutDeps, options: RolloutOptions): Pr
   const promote = promoteChanges(svcFinal, service, plan.waves.flatMap((w) => w.targets), image);
   if (promote.length > 0) config = await stack.setConfig(promote);
   emit({ kind: "promoted", changes: promote });
-  const finalUp = await up(null);
+  const finalUp = await up(null, "promote");
   return result({ status: "completed", promoted: promote, finalUp });
 }
