@@ -50,6 +50,8 @@ export {
   type HealthCheck,
   type HealthReport,
   type HealthTarget,
+  type HealthOutputs,
+  type AwsHealthCheckerOptions,
   AwsHealthChecker,
   describeChecks,
 } from "./health";
