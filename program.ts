@@ -22,10 +22,19 @@ export interface RegionServiceOutputs {
   alarms: pulumi.Output<string[]>;
 }
 
+export interface BatchOutputs {
+  jobQueueArn: pulumi.Output<string>;
+  spotJobQueueArn?: pulumi.Output<string>;
+  jobs: pulumi.Output<Record<string, { jobDefinitionArn: string }>>;
+  chains: pulumi.Output<Record<string, { stateMachineArn: string }>>;
+}
+
 export interface RegionOutputs {
   vpcId: pulumi.Output<string>;
   clusterName: pulumi.Output<string>;
   clusterArn: pulumi.Output<string>;
+  /** Present when AWS Batch jobs run in the region. */
+  batch?: BatchOutputs;
   /** DNS name of the region's ALB; absent when no public service runs in the region. */
   albDnsName?: pulumi.Output<string>;
   services: Record<string, RegionServiceOutputs>;
@@ -88,12 +97,23 @@ export function fleet(plan: FleetPlan): FleetOutputs {
     for (const [name, service] of Object.entries(footprint.services)) {
       services[name] = { serviceName: service.serviceName, alarms: service.alarmNames, ...(service.url ? { url: service.url } : {}) };
     }
+    const batch = footprint.batch;
     regions[regionPlan.region] = {
       vpcId: footprint.vpcId,
       clusterName: footprint.clusterName,
       clusterArn: footprint.clusterArn,
       ...(footprint.albDnsName ? { albDnsName: footprint.albDnsName } : {}),
       services,
+      ...(batch
+        ? {
+            batch: {
+              jobQueueArn: batch.jobQueueArn,
+              ...(batch.spotJobQueueArn ? { spotJobQueueArn: batch.spotJobQueueArn } : {}),
+              jobs: batch.jobs.apply((jobs) => Object.fromEntries(Object.entries(jobs).map(([k, v]) => [k, { jobDefinitionArn: v.jobDefinitionArn }]))),
+              chains: batch.chains.apply((chains) => Object.fromEntries(Object.entries(chains).map(([k, v]) => [k, { stateMachineArn: v.stateMachineArn }]))),
+            },
+          }
+        : {}),
     };
     if (footprint.albDnsName && footprint.albZoneId) targets[regionPlan.region] = { dnsName: footprint.albDnsName, zoneId: footprint.albZoneId };
   }

@@ -1,3 +1,4 @@
+import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import { NetworkSpec } from "../stacks/plan";
@@ -5,19 +6,23 @@ import { NetworkSpec } from "../stacks/plan";
 export interface NetworkArgs {
   /** The planned network: CIDR, AZ count, NAT strategy and exact subnet blocks. Required. */
   spec: NetworkSpec;
+  /** Days to keep VPC flow logs. Default 30. */
+  flowLogRetentionDays?: number;
 }
 
 const NAT_STRATEGY = { perAz: "OnePerAz", single: "Single", none: "None" } as const;
 
 /**
  * A region's VPC: public and private subnets in every AZ with the planner's exact CIDR blocks
- * (awsx.ec2.Vpc does the routing and NAT), DNS hostnames on.
+ * (awsx.ec2.Vpc does the routing and NAT), DNS hostnames on, and flow logs of all traffic to a
+ * CloudWatch log group with retention.
  */
 export class Network extends pulumi.ComponentResource {
   public readonly vpc: awsx.ec2.Vpc;
   public readonly vpcId: pulumi.Output<string>;
   public readonly publicSubnetIds: pulumi.Output<string[]>;
   public readonly privateSubnetIds: pulumi.Output<string[]>;
+  public readonly flowLogGroupName: pulumi.Output<string>;
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ecs-fleet:network:Network", name, {}, opts);
@@ -48,6 +53,58 @@ export class Network extends pulumi.ComponentResource {
     this.vpcId = this.vpc.vpcId;
     this.publicSubnetIds = this.vpc.publicSubnetIds;
     this.privateSubnetIds = this.vpc.privateSubnetIds;
-    this.registerOutputs({ vpcId: this.vpcId, publicSubnetIds: this.publicSubnetIds, privateSubnetIds: this.privateSubnetIds });
+
+    const logGroup = new aws.cloudwatch.LogGroup(
+      `${name}-flow-logs`,
+      { retentionInDays: args.flowLogRetentionDays ?? 30 },
+      { parent: this },
+    );
+    const role = new aws.iam.Role(
+      `${name}-flow-logs`,
+      {
+        description: "Lets VPC Flow Logs deliver to its CloudWatch log group",
+        assumeRolePolicy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Action: "sts:AssumeRole" }],
+        }),
+      },
+      { parent: this },
+    );
+    new aws.iam.RolePolicy(
+      `${name}-flow-logs`,
+      {
+        role: role.name,
+        policy: pulumi.jsonStringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Allow",
+              Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogGroups", "logs:DescribeLogStreams"],
+              Resource: [logGroup.arn, pulumi.interpolate`${logGroup.arn}:*`],
+            },
+          ],
+        }),
+      },
+      { parent: this },
+    );
+    new aws.ec2.FlowLog(
+      `${name}-flow-logs`,
+      {
+        vpcId: this.vpcId,
+        trafficType: "ALL",
+        logDestinationType: "cloud-watch-logs",
+        logDestination: logGroup.arn,
+        iamRoleArn: role.arn,
+      },
+      { parent: this },
+    );
+    this.flowLogGroupName = logGroup.name;
+
+    this.registerOutputs({
+      vpcId: this.vpcId,
+      publicSubnetIds: this.publicSubnetIds,
+      privateSubnetIds: this.privateSubnetIds,
+      flowLogGroupName: this.flowLogGroupName,
+    });
   }
 }

@@ -5,6 +5,7 @@ import { FargateCluster } from "./cluster";
 import { Network } from "./network";
 import { Alb } from "./alb";
 import { FargateService } from "./fargate-service";
+import { BatchEnvironment } from "./batch-environment";
 
 export interface RegionalFootprintArgs {
   /** Everything this region runs, from the planner. Required. */
@@ -15,8 +16,8 @@ export interface RegionalFootprintArgs {
 
 /**
  * Everything ecs-fleet runs in one AWS region: the network, the ECS cluster, the Service Connect
- * namespace, the ALB (when a public service runs here) and the services. Give it the region's
- * explicit provider (`{ provider }`); every child inherits it.
+ * namespace, the ALB (when a public service runs here), the services, and the AWS Batch environment
+ * when jobs run here. Give it the region's explicit provider (`{ provider }`); every child inherits it.
  */
 export class RegionalFootprint extends pulumi.ComponentResource {
   public readonly region: string;
@@ -32,6 +33,8 @@ export class RegionalFootprint extends pulumi.ComponentResource {
   public readonly clusterArn: pulumi.Output<string>;
   public readonly albDnsName?: pulumi.Output<string>;
   public readonly albZoneId?: pulumi.Output<string>;
+  /** AWS Batch queues, job definitions and chains, when jobs run in this region. */
+  public readonly batch?: BatchEnvironment;
 
   constructor(name: string, args: RegionalFootprintArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ecs-fleet:region:RegionalFootprint", name, {}, opts);
@@ -80,6 +83,13 @@ export class RegionalFootprint extends pulumi.ComponentResource {
               ? { securityGroupId: this.alb.securityGroupId, listenerArn: this.alb.listenerArn, arnSuffix: this.alb.arnSuffix, dnsName: this.alb.dnsName }
               : undefined,
         },
+        { parent: this },
+      );
+    }
+    if (plan.batch) {
+      this.batch = new BatchEnvironment(
+        `${name}-batch`,
+        { region: plan.region, vpcId: this.network.vpcId, subnetIds: this.network.privateSubnetIds, plan: plan.batch },
         { parent: this },
       );
     }

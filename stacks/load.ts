@@ -3,7 +3,7 @@
  * schema, and the program gets a plan or a `ConfigValidationError` naming every problem.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { FleetConfig } from "./schema";
+import { FleetConfig, NAMESPACE } from "./schema";
 import { FleetPlan, planFleet } from "./plan";
 import { ConfigValidationError, validateConfig } from "./validate";
 import { now as clockNow } from "./clock";
@@ -19,7 +19,13 @@ export function loadConfig(now: Date = clockNow()): FleetConfig {
   return result.config;
 }
 
+/** `ecs-fleet:` keys that hold an encrypted (`secure:`) value. */
+export function secretNamespaceKeys(): string[] {
+  const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfigSecret: (key: string) => boolean };
+  return Object.keys(pulumi.runtime.allConfig()).filter((key) => key.startsWith(`${NAMESPACE}:`) && isConfigSecret(key));
+}
+
 /** Reads, validates and plans the current stack. */
 export function loadPlan(now: Date = clockNow()): FleetPlan {
-  return planFleet(loadConfig(now), { project: pulumi.getProject(), stack: pulumi.getStack() });
+  return planFleet(loadConfig(now), { project: pulumi.getProject(), stack: pulumi.getStack(), secretKeys: secretNamespaceKeys() });
 }

@@ -10,6 +10,7 @@ import { albDeletionProtection } from "./sections/alb";
 import { formatCidr, parseCidr, subdivide } from "./cidr";
 import { LIMITS, fitName, namePrefix, providerName, regionCode, shortHash } from "./naming";
 import { HEALTH_PRIORITIES, assignPriorities, literalPrefix, routeBand } from "./routing";
+import { BatchRegionPlan, planBatch } from "./batch-plan";
 
 /** The network of one region: VPC CIDR and the exact subnet blocks per AZ. */
 export interface NetworkSpec {
@@ -144,6 +145,8 @@ export interface RegionPlan {
   alb?: AlbSpec;
   /** Services running here, sorted by name. */
   services: RegionalServiceSpec[];
+  /** AWS Batch jobs here, when any job runs in this region. */
+  batch?: BatchRegionPlan;
 }
 
 /** Global DNS of one public service. */
@@ -178,6 +181,8 @@ export interface FleetPlan {
 export interface PlanContext {
   project: string;
   stack: string;
+  /** Config keys holding encrypted (`secure:`) values. Default none. */
+  secretKeys?: readonly string[];
 }
 
 /**
@@ -290,6 +295,7 @@ export function planFleet(config: FleetConfig, ctx: PlanContext): FleetPlan {
   const serviceNames = Object.keys(config.services).sort();
   const warnings: string[] = [];
   const zone = config.dns ? zoneName(config.dns) : undefined;
+  const batch = planBatch(config.batch, regionNames, ctx);
 
   const regions: RegionPlan[] = regionNames.map((region) => {
     const r = config.regions[region];
@@ -305,10 +311,12 @@ export function planFleet(config: FleetConfig, ctx: PlanContext): FleetPlan {
         health: healthPriorities.get(name),
       }),
     );
-    if (r.natGateways === "none" && services.length > 0) {
+    const batchJobs = Object.keys(batch[region]?.jobs ?? {});
+    if (r.natGateways === "none" && services.length + batchJobs.length > 0) {
+      const users = [...services.map((s) => `service ${s.name}`), ...batchJobs.map((j) => `batch job ${j}`)];
       warnings.push(
         `regions.${region}: natGateways is none, so tasks in private subnets have no route to the internet; ` +
-          `services ${services.map((s) => s.name).join(", ")} can pull images only through VPC endpoints you provide`,
+          `${users.join(", ")} can pull images only through VPC endpoints you provide`,
       );
     }
     for (const s of services) {
@@ -333,6 +341,7 @@ export function planFleet(config: FleetConfig, ctx: PlanContext): FleetPlan {
       serviceConnectNamespace: fitName([ctx.project, ctx.stack], LIMITS.dnsLabel),
       alb,
       services,
+      ...(batch[region] ? { batch: batch[region] } : {}),
     };
   });
 
@@ -356,6 +365,14 @@ export function planFleet(config: FleetConfig, ctx: PlanContext): FleetPlan {
       }
     }
     dns = { zone, records };
+  }
+
+  for (const key of ctx.secretKeys ?? []) {
+    if (!key.startsWith("ecs-fleet:")) continue;
+    warnings.push(
+      `${key} holds an encrypted value, but ecs-fleet settings are not secret material and end up in resource inputs; ` +
+        `keep secret values in Secrets Manager or SSM and reference them under secrets:`,
+    );
   }
 
   return { project: ctx.project, stack: ctx.stack, homeRegion: config.homeRegion, regions, dns, warnings };

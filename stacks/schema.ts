@@ -10,6 +10,7 @@ import { ServiceSchema, ServicesSchema } from "./sections/services";
 import { RolloutSchema } from "./sections/rollout";
 import { DnsSchema } from "./sections/dns";
 import { AlbSchema } from "./sections/alb";
+import { BatchJobSchema, BatchSchema } from "./sections/batch";
 
 /** The config namespace (the Pulumi project name). */
 export const NAMESPACE = "ecs-fleet";
@@ -29,6 +30,8 @@ export const sections = {
   dns: DnsSchema.optional(),
   /** Settings of every region's load balancer. Optional. */
   alb: AlbSchema.optional(),
+  /** AWS Batch jobs, keyed by job name. Default: none. */
+  batch: BatchSchema.default({}),
 };
 
 /**
@@ -38,6 +41,7 @@ export const sections = {
 export const mapSections: Partial<Record<keyof typeof sections, z.ZodTypeAny>> = {
   regions: RegionSchema,
   services: ServiceSchema,
+  batch: BatchJobSchema,
 };
 
 export const NamespaceSchema = struct(sections, Object.keys(sections).join(", "));

@@ -12,6 +12,7 @@ import { checkRegions } from "./sections/regions";
 import { checkService, checkServiceNames, checkServiceRoutes } from "./sections/services";
 import { checkDns } from "./sections/dns";
 import { checkRollout } from "./sections/rollout";
+import { checkBatch } from "./sections/batch";
 import { isKnownRegion, suggestRegion } from "./regions";
 
 /** One problem, at a key path such as `ecs-fleet:services.web.memory`. */
@@ -138,6 +139,7 @@ export function validateConfig(raw: Record<string, string>, ctx: ValidationConte
   checkServiceRoutes(config.services, regionNames, add);
   checkDns(config.dns, Object.keys(config.services).filter((n) => config.services[n].public), regionNames, add);
   checkRollout(config.rollout, regionNames, add);
+  checkBatch(config.batch, declared.batch, regionNames, add);
 
   void ctx; // the context carries the clock and stack for checks that need them
   if (issues.length > 0 || !full.success) {

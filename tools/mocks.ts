@@ -169,6 +169,24 @@ const typeStates: Record<string, StateFn> = {
   "aws:cloudwatch/logGroup:LogGroup": ({ physicalName, region }) => ({
     arn: `arn:aws:logs:${region}:${MOCK_ACCOUNT_ID}:log-group:${physicalName}`,
   }),
+  "aws:batch/computeEnvironment:ComputeEnvironment": ({ physicalName, region }) => ({
+    arn: `arn:aws:batch:${region}:${MOCK_ACCOUNT_ID}:compute-environment/${physicalName}`,
+  }),
+  "aws:batch/jobQueue:JobQueue": ({ physicalName, region }) => ({
+    arn: `arn:aws:batch:${region}:${MOCK_ACCOUNT_ID}:job-queue/${physicalName}`,
+  }),
+  // A job definition's ARN carries its revision; arnPrefix does not.
+  "aws:batch/jobDefinition:JobDefinition": ({ physicalName, region }) => ({
+    arn: `arn:aws:batch:${region}:${MOCK_ACCOUNT_ID}:job-definition/${physicalName}:1`,
+    arnPrefix: `arn:aws:batch:${region}:${MOCK_ACCOUNT_ID}:job-definition/${physicalName}`,
+    revision: 1,
+  }),
+  "aws:sfn/stateMachine:StateMachine": ({ physicalName, region }) => ({
+    arn: `arn:aws:states:${region}:${MOCK_ACCOUNT_ID}:stateMachine:${physicalName}`,
+  }),
+  "aws:scheduler/schedule:Schedule": ({ physicalName, region, inputs }) => ({
+    arn: `arn:aws:scheduler:${region}:${MOCK_ACCOUNT_ID}:schedule/${inputs.groupName ?? "default"}/${physicalName}`,
+  }),
 };
 
 /** Registers per-type outputs (for components that need more than the generic shape). */

@@ -7,8 +7,10 @@
  *   npm run -s plan -- --stack prod --json      one JSON document on stdout
  *   npm run plan -- --stack prod --out plan.json
  *
+ * The security rules of policy/ run over the planned resources; their violations follow the plan.
+ *
  * Exit codes: 0 planned; 1 usage or unexpected error; 2 invalid config (every problem on stderr,
- * nothing on stdout).
+ * nothing on stdout); 3 planned, but a mandatory security rule fails (after printing the plan).
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -19,6 +21,9 @@ import { readStackFile } from "./stack-file";
 import { formatIssue } from "../stacks/validate";
 import { FleetPlan, RegionalServiceSpec } from "../stacks/plan";
 import { providerName } from "../stacks/naming";
+import { evaluate, formatViolations, hasMandatory, policyReport } from "../policy/evaluate";
+import { fromRecorded } from "../policy/recorded";
+import { Violation } from "../policy/types";
 
 export interface PlanArgs {
   stack?: string;
@@ -55,7 +60,7 @@ export function parseArgs(argv: string[]): PlanArgs {
 }
 
 /** The JSON document of a plan. */
-export function planDocument(run: { stack: string; project: string; resources: RecordedResource[]; outputs: unknown; plan: FleetPlan }) {
+export function planDocument(run: { stack: string; project: string; resources: RecordedResource[]; outputs: unknown; plan: FleetPlan }, violations: Violation[]) {
   return {
     stack: run.stack,
     project: run.project,
@@ -70,6 +75,7 @@ export function planDocument(run: { stack: string; project: string; resources: R
     })),
     outputs: run.outputs,
     warnings: run.plan.warnings,
+    policy: policyReport(violations),
   };
 }
 
@@ -109,7 +115,7 @@ export function describeService(s: RegionalServiceSpec): string[] {
 }
 
 /** The human report. */
-export function renderPlan(run: { stack: string; project: string; resources: RecordedResource[]; plan: FleetPlan }): string {
+export function renderPlan(run: { stack: string; project: string; resources: RecordedResource[]; plan: FleetPlan }, violations: Violation[]): string {
   const lines: string[] = [];
   const { plan, resources } = run;
   lines.push(`ecs-fleet plan — project ${run.project}, stack ${run.stack}, home region ${plan.homeRegion}`);
@@ -148,6 +154,22 @@ export function renderPlan(run: { stack: string; project: string; resources: Rec
     }
     if (region.services.length === 0) lines.push(`   services: none`);
     for (const s of region.services) lines.push(...describeService(s).map((l) => `   ${l}`));
+    if (region.batch) {
+      const b = region.batch;
+      lines.push(`   batch queues: ${b.queueName} (FARGATE)${b.spotQueueName ? `, ${b.spotQueueName} (FARGATE_SPOT, then FARGATE)` : ""}`);
+      for (const [name, job] of Object.entries(b.jobs)) {
+        const extras = [
+          job.arraySize ? `array of ${job.arraySize}` : undefined,
+          job.dependsOn.length ? `after ${job.dependsOn.join(", ")}` : undefined,
+          job.spot ? "spot" : undefined,
+          `${job.retries} attempt(s)`,
+        ].filter(Boolean);
+        lines.push(`   batch job ${name}: ${job.image}, ${job.vcpu} vCPU / ${job.memory} MiB, ${extras.join(", ")}`);
+      }
+      for (const [head, chain] of Object.entries(b.chains)) {
+        lines.push(`   batch chain ${head}: ${chain.schedule}, stages ${chain.stages.map((s) => s.join(" + ")).join(" -> ")}`);
+      }
+    }
     const inRegion = resources.filter((r) => r.region === region.region || (r.type === "pulumi:providers:aws" && r.name === region.providerName));
     const counts = new Map<string, number>();
     for (const r of inRegion) counts.set(shortType(r.type), (counts.get(shortType(r.type)) ?? 0) + 1);
@@ -182,6 +204,8 @@ export function renderPlan(run: { stack: string; project: string; resources: Rec
     lines.push("warnings:");
     for (const w of plan.warnings) lines.push(`  - ${w}`);
   }
+  lines.push("");
+  lines.push(...formatViolations(violations));
   return lines.join("\n");
 }
 
@@ -213,12 +237,17 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
 
-  const text = args.json ? `${JSON.stringify(planDocument(run), null, 2)}\n` : `${renderPlan(run)}\n`;
+  const violations = evaluate(fromRecorded(run.resources), { stack: run.stack, project: run.project, now: args.now });
+  const text = args.json ? `${JSON.stringify(planDocument(run, violations), null, 2)}\n` : `${renderPlan(run, violations)}\n`;
   if (args.out) {
     fs.writeFileSync(args.out, text);
     process.stderr.write(`plan written to ${args.out}\n`);
   } else {
     process.stdout.write(text);
+  }
+  if (hasMandatory(violations)) {
+    process.stderr.write(`mandatory security rules fail: see the policy section of the plan\n`);
+    return 3;
   }
   return 0;
 }

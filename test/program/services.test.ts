@@ -164,7 +164,10 @@ describe("program: regional services", () => {
       expect(tg.inputs).to.not.have.property("name");
       expect((tg.inputs.namePrefix as string).length).to.be.at.most(6);
     }
-    const roles = r.resources.filter((x) => x.type === "aws:iam/role:Role").map((x) => x.inputs.name as string);
+    const allRoles = r.resources.filter((x) => x.type === "aws:iam/role:Role").map((x) => x.inputs.name as string | undefined);
+    for (const n of allRoles) if (n !== undefined) expect(n.length, n).to.be.at.most(64);
+    const serviceUrns = new Set(r.resources.filter((x) => x.type === "ecs-fleet:ecs:FargateService").map((x) => x.urn));
+    const roles = r.resources.filter((x) => x.type === "aws:iam/role:Role" && serviceUrns.has(x.parent ?? "")).map((x) => x.inputs.name as string);
     expect(roles.length).to.equal(20); // 10 service-regions × (task + execution)
     for (const n of roles) expect(n.length, n).to.be.at.most(64);
     expect(new Set(roles).size).to.equal(roles.length);

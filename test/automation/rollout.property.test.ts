@@ -1,0 +1,92 @@
+import { expect } from "chai";
+import fc from "fast-check";
+import { imageOf, runRollout } from "../../automation/rollout";
+import { FakeClock, RecordingHealth, RecordingStack, report } from "./doubles";
+
+const REGIONS = ["eu-west-1", "us-east-1", "ap-southeast-2", "eu-central-1", "us-west-2"];
+const OLD = "registry.example.com/web:1.0";
+const NEW = "registry.example.com/web:2.0";
+
+/** A stack whose regions are `order`, rolled out in `waves`. */
+function rawConfig(order: string[], waves: string[][] | undefined): Record<string, string> {
+  const regions = Object.fromEntries(order.map((r) => [r, { cidr: `10.${REGIONS.indexOf(r) + 1}0.0.0/16` }]));
+  const raw: Record<string, string> = {
+    "aws:region": order[0],
+    "ecs-fleet:regions": JSON.stringify(regions),
+    "ecs-fleet:services": JSON.stringify({ web: { image: OLD, cpu: 256, memory: 512 } }),
+  };
+  if (waves) raw["ecs-fleet:rollout"] = JSON.stringify({ waves, bakeMinutes: 1 });
+  return raw;
+}
+
+const scenario = fc
+  .shuffledSubarray(REGIONS, { minLength: 1 })
+  .chain((order) =>
+    fc.record({
+      order: fc.constant(order),
+      // Cut points split the region order into waves; none means the default (one per wave).
+      cuts: fc.option(fc.uniqueArray(fc.integer({ min: 1, max: Math.max(1, order.length - 1) }), { maxLength: order.length - 1 }), { nil: undefined }),
+      failAt: fc.integer({ min: 0, max: order.length - 1 }),
+      rollback: fc.boolean(),
+    }),
+  );
+
+function splitWaves(order: string[], cuts: number[] | undefined): string[][] | undefined {
+  if (!cuts) return undefined;
+  const points = [...new Set(cuts.filter((c) => c < order.length))].sort((a, b) => a - b);
+  const waves: string[][] = [];
+  let start = 0;
+  for (const p of [...points, order.length]) {
+    waves.push(order.slice(start, p));
+    start = p;
+  }
+  return waves;
+}
+
+describe("automation/rollout: properties", () => {
+  it("after a failed wave, no later region is ever touched, and the wave is rolled back when asked", async () => {
+    await fc.assert(
+      fc.asyncProperty(scenario, async ({ order, cuts, failAt, rollback }) => {
+        const configured = splitWaves(order, cuts);
+        const waves = configured ?? order.map((r) => [r]);
+        const failing = waves[Math.min(failAt, waves.length - 1)];
+        const failingIndex = waves.indexOf(failing);
+        const earlier = waves.slice(0, failingIndex).flat();
+        const later = waves.slice(failingIndex + 1).flat();
+
+        const stack = new RecordingStack(rawConfig(order, configured), "web");
+        const health = new RecordingHealth((t) => (failing.includes(t.key) ? report(t, [{ name: "alarms", detail: "in ALARM" }]) : report(t)));
+        const result = await runRollout({ stack, health, clock: new FakeClock() }, { service: "web", image: NEW, rollback });
+
+        expect(result.status).to.equal("failed");
+        expect(result.failedWave).to.equal(failingIndex + 1);
+        for (const images of stack.upImages) for (const r of later) expect(images[r]).to.equal(OLD);
+        for (const c of health.calls) expect(later).to.not.include(c.target.key);
+        const svc = stack.config.services.web;
+        expect(svc.image).to.equal(OLD);
+        for (const r of earlier) expect(imageOf(svc, r)).to.equal(NEW);
+        for (const r of later) expect(imageOf(svc, r)).to.equal(OLD);
+        for (const r of failing) expect(imageOf(svc, r)).to.equal(rollback ? OLD : NEW);
+        expect(stack.ops.filter((o) => o === "up")).to.have.length(failingIndex + 1 + (rollback ? 1 : 0));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("a healthy rollout ends with the image in the base and no image override left", async () => {
+    await fc.assert(
+      fc.asyncProperty(scenario, async ({ order, cuts }) => {
+        const stack = new RecordingStack(rawConfig(order, splitWaves(order, cuts)), "web");
+        const result = await runRollout({ stack, health: new RecordingHealth(), clock: new FakeClock() }, { service: "web", image: NEW });
+        expect(result.status).to.equal("completed");
+        expect(stack.config.services.web).to.not.have.property("overrides");
+        expect(stack.config.services.web.image).to.equal(NEW);
+        // Each up moved exactly one more wave.
+        const moved = stack.upImages.map((images) => Object.values(images).filter((i) => i === NEW).length);
+        expect(moved).to.deep.equal([...moved].sort((a, b) => a - b));
+        expect(moved[moved.length - 1]).to.equal(order.length);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});

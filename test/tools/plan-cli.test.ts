@@ -1,0 +1,104 @@
+import { expect } from "chai";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+
+function plan(args: string[]) {
+  const r = spawnSync(process.execPath, ["--require", "tsx/cjs", path.join(ROOT, "tools", "plan.ts"), ...args], { cwd: ROOT, encoding: "utf8" });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function tmpFile(name: string, text: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ecs-fleet-plan-"));
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+describe("npm run plan", function () {
+  this.timeout(120000);
+
+  it("prints the dev plan per region with its key facts", () => {
+    const r = plan(["--stack", "dev"]);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.include("== eu-west-1 (provider aws-eu-west-1)");
+    expect(r.stdout).to.include("VPC 10.10.0.0/16, 2 AZs, NAT single");
+    expect(r.stdout).to.match(/service web: public\.ecr\.aws\/nginx\/nginx:1\.27, 256 CPU \/ 512 MiB/);
+  });
+
+  it("--json prints one document with resources (urn, type, name, parent, provider, region, inputs) and outputs", () => {
+    const r = plan(["--stack", "prod", "--json"]);
+    expect(r.code, r.stderr).to.equal(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc).to.include({ stack: "prod", project: "ecs-fleet" });
+    expect(Object.keys(doc.resources[0]).sort()).to.deep.equal(["inputs", "name", "parent", "provider", "region", "type", "urn"]);
+    const cluster = doc.resources.find((x: any) => x.type === "aws:ecs/cluster:Cluster" && x.region === "ap-southeast-2");
+    expect(cluster.provider).to.equal("urn:pulumi:prod::ecs-fleet::pulumi:providers:aws::aws-ap-southeast-2");
+    expect(cluster.parent).to.match(/ecs-fleet:ecs:FargateCluster::ap-southeast-2-cluster$/);
+    expect(Object.keys(doc.outputs.regions)).to.deep.equal(["eu-west-1", "us-east-1", "ap-southeast-2"]);
+  });
+
+  it("plans any file with --config-file, taking the stack from the file name, and writes --out", () => {
+    const src = fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8");
+    const file = tmpFile("Pulumi.review.yaml", src);
+    const out = path.join(path.dirname(file), "plan.json");
+    const r = plan(["--config-file", file, "--json", "--out", out]);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.equal("");
+    expect(JSON.parse(fs.readFileSync(out, "utf8")).stack).to.equal("review");
+  });
+
+  it("exits 2 with every problem on stderr and nothing on stdout when the config is invalid", () => {
+    const file = tmpFile(
+      "Pulumi.bad.yaml",
+      [
+        "config:",
+        "  aws:region: eu-west-1",
+        "  ecs-fleet:regions:",
+        "    eu-west1: { cidr: 10.0.0.0/16 }",
+        "    us-east-1: { cidr: 10.0.0.0/20, azCount: 9 }",
+        "  ecs-fleet:services:",
+        "    web: { image: nginx, cpu: 256, memory: 4096 }",
+      ].join("\n"),
+    );
+    const r = plan(["--config-file", file]);
+    expect(r.code).to.equal(2);
+    expect(r.stdout).to.equal("");
+    expect(r.stderr).to.include('ecs-fleet:regions.eu-west1: unknown AWS region "eu-west1" (did you mean eu-west-1?)');
+    expect(r.stderr).to.include("ecs-fleet:regions.us-east-1.azCount: must be from 2 to 6, got 9");
+    expect(r.stderr).to.include("ecs-fleet:services.web.memory: 256 CPU units allow 512, 1024 or 2048 MiB, got 4096");
+  });
+
+  it("plans encrypted values with a placeholder, treated as secret, and says so", () => {
+    const file = tmpFile(
+      "Pulumi.sec.yaml",
+      [
+        "config:",
+        "  aws:region: eu-west-1",
+        "  ecs-fleet:regions:",
+        "    eu-west-1: { cidr: 10.0.0.0/16 }",
+        "  ecs-fleet:services:",
+        "    web:",
+        "      image:",
+        "        secure: v1:AAAABBBBCCCC",
+        "      cpu: 256",
+        "      memory: 512",
+      ].join("\n"),
+    );
+    const r = plan(["--config-file", file, "--json"]);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stderr).to.include('note: ecs-fleet:services is encrypted (secure:) and cannot be decrypted offline; planned with the placeholder "[secret]", treated as secret');
+    expect(JSON.parse(r.stdout).stack).to.equal("sec");
+  });
+
+  it("fails with a config error naming the key when a placeholder lands where a number is meant", () => {
+    const src = fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8");
+    const file = tmpFile("Pulumi.sec2.yaml", `${src}\n  ecs-fleet:rollout:\n    bakeMinutes:\n      secure: v1:AAAABBBBCCCC\n`);
+    const r = plan(["--config-file", file]);
+    expect(r.code).to.equal(2);
+    expect(r.stderr).to.include('ecs-fleet:rollout.bakeMinutes: expected a whole number from 0 to 1440, got "[secret]"');
+  });
+});
