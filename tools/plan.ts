@@ -254,7 +254,9 @@ export async function main(argv: string[]): Promise<number> {
 
 if (require.main === module) {
   main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
+    // Exit only once stdout and stderr are flushed: a large --json plan written to a pipe is
+    // asynchronous, and process.exit would cut it off.
+    (code) => process.stdout.write("", () => process.stderr.write("", () => process.exit(code))),
     (err) => {
       process.stderr.write(`plan failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
       process.exit(1);
