@@ -131,6 +131,7 @@ export class FargateService extends pulumi.ComponentResource {
       name: spec.name,
       image: spec.image,
       essential: true,
+      readonlyRootFilesystem: spec.readonlyRootFilesystem,
       portMappings: port === undefined ? [] : [{ name: "http", containerPort: port, protocol: "tcp", appProtocol: "http" }],
       environment: Object.entries(spec.environment).map(([k, v]) => ({ name: k, value: v })),
       secrets: Object.entries(spec.secrets).map(([k, s]) => ({ name: k, valueFrom: s.valueFrom })),
@@ -264,7 +265,8 @@ export class FargateService extends pulumi.ComponentResource {
               priority: routing.healthRulePriority,
               actions: forward,
               conditions: [
-                { pathPattern: { values: [spec.healthCheck.path] } },
+                // The path only: a query in the health path is matched by the request, not the pattern.
+                { pathPattern: { values: [spec.healthCheck.path.split("?")[0]] } },
                 { queryStrings: [{ key: routing.healthQuery.key, value: routing.healthQuery.value }] },
               ],
             },

@@ -81,6 +81,7 @@ export interface ResolvedService {
   /** Secret variables, sorted by name. */
   secrets: Record<string, SecretSpec>;
   logRetentionDays: number;
+  readonlyRootFilesystem: boolean;
 }
 
 /** How the region's ALB routes to a public service. */
@@ -245,6 +246,7 @@ export function resolveService(name: string, service: ServiceConfig, where: stri
     environment: Object.fromEntries(Object.keys(environment).sort().map((k) => [k, environment[k]])),
     secrets,
     logRetentionDays: service.logRetentionDays,
+    readonlyRootFilesystem: service.readonlyRootFilesystem,
   };
 }
 

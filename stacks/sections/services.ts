@@ -140,10 +140,12 @@ export const ServiceSchema = struct(
     secrets: SecretsSchema.optional(),
     /** Days to keep the container logs (a CloudWatch Logs retention period). Default 30. */
     logRetentionDays: integer(1, 3653).default(30),
+    /** Mount the container's root filesystem read-only. Default false (many images write to it). */
+    readonlyRootFilesystem: boolean().default(false),
     /** Per-region overrides, keyed by region. */
     overrides: mapOf(ServiceOverrideSchema, "region names to overrides").optional(),
   },
-  "image, cpu, memory, desiredCount, regions, containerPort, public, path, host, healthCheck, autoscaling, capacity, environment, secrets, logRetentionDays, overrides",
+  "image, cpu, memory, desiredCount, regions, containerPort, public, path, host, healthCheck, autoscaling, capacity, environment, secrets, logRetentionDays, readonlyRootFilesystem, overrides",
 );
 
 export const ServicesSchema = mapOf(ServiceSchema, "service names to service definitions");

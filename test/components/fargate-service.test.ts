@@ -143,6 +143,13 @@ describe("FargateService component", () => {
     }
   });
 
+  it("readonlyRootFilesystem reaches the container definition", async () => {
+    build(spec({ image: "x", cpu: 256, memory: 512, readonlyRootFilesystem: true }));
+    await registered();
+    const [container] = JSON.parse(one("aws:ecs/taskDefinition:TaskDefinition").inputs.containerDefinitions as string);
+    expect(container.readonlyRootFilesystem).to.equal(true);
+  });
+
   it("a service without secrets gets no secret permission at all", async () => {
     build(spec({ image: "x", cpu: 256, memory: 512 }));
     await registered();
@@ -156,6 +163,7 @@ describe("FargateService component", () => {
     const td = one("aws:ecs/taskDefinition:TaskDefinition");
     expect(td.inputs).to.deep.include({ family: "ecs-fleet-dev-web", networkMode: "awsvpc", cpu: "256", memory: "512", requiresCompatibilities: ["FARGATE"] });
     const [container] = JSON.parse(td.inputs.containerDefinitions as string);
+    expect(container.readonlyRootFilesystem).to.equal(false);
     expect(container.portMappings).to.deep.equal([{ name: "http", containerPort: 8080, protocol: "tcp", appProtocol: "http" }]);
     expect(container.environment).to.deep.equal([{ name: "LOG_LEVEL", value: "info" }]);
     expect(container.secrets).to.deep.equal([
