@@ -9,6 +9,7 @@ import { RegionSchema, RegionsSchema } from "./sections/regions";
 import { ServiceSchema, ServicesSchema } from "./sections/services";
 import { RolloutSchema } from "./sections/rollout";
 import { BatchJobSchema, BatchSchema } from "./sections/batch";
+import { SiteSchema, SitesSchema } from "./sections/sites";
 
 /** The config namespace (the Pulumi project name). */
 export const NAMESPACE = "ecs-fleet";
@@ -26,6 +27,8 @@ export const sections = {
   rollout: RolloutSchema.optional(),
   /** AWS Batch jobs, keyed by job name. Default: none. */
   batch: BatchSchema.default({}),
+  /** On-prem sites (ECS Anywhere), keyed by site name. Default: none. */
+  sites: SitesSchema.default({}),
 };
 
 /**
@@ -36,6 +39,7 @@ export const mapSections: Partial<Record<keyof typeof sections, z.ZodTypeAny>> =
   regions: RegionSchema,
   services: ServiceSchema,
   batch: BatchJobSchema,
+  sites: SiteSchema,
 };
 
 export const NamespaceSchema = struct(sections, Object.keys(sections).join(", "));

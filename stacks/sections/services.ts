@@ -1,6 +1,6 @@
 /** `ecs-fleet:services`: container services, defined once, fanned out to the regions they name. */
 import { z } from "zod";
-import { AddIssue, integer, listOf, mapOf, struct, text } from "./common";
+import { AddIssue, Path, integer, listOf, mapOf, struct, text } from "./common";
 import { fargateSizeProblem } from "../fargate";
 import { DNS_NAME } from "../naming";
 
@@ -37,16 +37,46 @@ export const ServiceSchema = struct(
     desiredCount: integer(0).default(1),
     /** Regions to run in. Default: every configured region. */
     regions: listOf(text("a region name"), "region names").optional(),
-    /** Per-region overrides, keyed by region. */
-    overrides: mapOf(ServiceOverrideSchema, "region names to overrides").optional(),
+    /** On-prem sites (ecs-fleet:sites) to run at as well. Default: none. */
+    sites: listOf(text("a site name"), "site names").optional(),
+    /**
+     * Port the container listens on; published on the host at ECS Anywhere sites. Optional.
+     * (Issue 3, regional services, declares the same key for the load balancer: keep one declaration when merging.)
+     */
+    containerPort: integer(1, 65535).optional(),
+    /** Per-region and per-site overrides, keyed by region or site name. */
+    overrides: mapOf(ServiceOverrideSchema, "region or site names to overrides").optional(),
   },
-  "image, cpu, memory, desiredCount, regions, overrides",
+  "image, cpu, memory, desiredCount, regions, sites, containerPort, overrides",
 );
 
 export const ServicesSchema = mapOf(ServiceSchema, "service names to service definitions");
 
 export type ServiceConfig = z.infer<typeof ServiceSchema>;
 export type ServiceOverride = z.infer<typeof ServiceOverrideSchema>;
+
+/**
+ * Override keys that apply at an ECS Anywhere site. Everything else (load balancer, capacity
+ * providers, auto scaling on request counts, ...) has no meaning on external instances.
+ */
+export const SITE_OVERRIDE_KEYS: readonly string[] = ["desiredCount", "cpu", "memory", "image"];
+
+/** Why an override key cannot be used at a site, for the keys we know. */
+const NOT_AT_SITES: Record<string, string> = {
+  public: "ECS Anywhere has no load balancer, so a site service cannot be public",
+  capacity: "external instances have no capacity providers (no Fargate, no Spot)",
+  requestsPerTarget: "scaling on requests per target needs a load balancer, which ECS Anywhere does not have",
+  autoscaling: "ecs-fleet scales site services by their desiredCount only (a site has a fixed set of hosts)",
+};
+
+/** An override at a site may only use SITE_OVERRIDE_KEYS; every other key set is an error naming the key and why. */
+export function checkSiteOverride(base: Path, site: string, override: Record<string, unknown>, add: AddIssue): void {
+  for (const [key, value] of Object.entries(override)) {
+    if (value === undefined || SITE_OVERRIDE_KEYS.includes(key)) continue;
+    const why = NOT_AT_SITES[key] ?? `${key} does not apply to external instances`;
+    add([...base, "overrides", site, key], `${key} cannot be overridden at site ${site}: ${why}; allowed at a site: ${SITE_OVERRIDE_KEYS.join(", ")}`);
+  }
+}
 
 /** The regions a service runs in: its own list, or every configured region. */
 export function serviceRegions(service: Pick<ServiceConfig, "regions">, allRegions: readonly string[]): string[] {
@@ -72,7 +102,9 @@ export function checkService(name: string, service: ServiceConfig, regions: read
 
   const runsIn = serviceRegions(service, regions);
   if (service.regions) {
-    if (service.regions.length === 0) add([...base, "regions"], "name at least one region, or leave regions out to run in every region");
+    if (service.regions.length === 0 && (service.sites ?? []).length === 0) {
+      add([...base, "regions"], "name at least one region, or leave regions out to run in every region");
+    }
     const seen = new Set<string>();
     service.regions.forEach((r, i) => {
       if (!regions.includes(r)) {
@@ -85,6 +117,11 @@ export function checkService(name: string, service: ServiceConfig, regions: read
   }
 
   for (const [where, override] of Object.entries(service.overrides ?? {})) {
+    if (!runsIn.includes(where) && (service.sites ?? []).includes(where)) {
+      // A site the service lists: site-specific keys only (the site's own checks are in sections/sites.ts).
+      checkSiteOverride(base, where, override, add);
+      continue;
+    }
     if (!runsIn.includes(where)) {
       add([...base, "overrides", where], `the service does not run in ${where} (it runs in ${runsIn.join(", ") || "no region"}); add ${where} to regions or remove this override`);
       continue;
