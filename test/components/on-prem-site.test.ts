@@ -179,7 +179,7 @@ describe("OnPremSite", () => {
     expect(recorder.ofType("aws:lb/targetGroup:TargetGroup")).to.have.length(0);
     expect(recorder.ofType("aws:lb/loadBalancer:LoadBalancer")).to.have.length(0);
     const td = recorder.one("aws:ecs/taskDefinition:TaskDefinition", "site-ams-dc-web");
-    expect(web.inputs.taskDefinition).to.match(/taskdefinition\//);
+    expect(web.inputs.taskDefinition).to.match(/^arn:aws:ecs:eu-west-1:123456789012:task-?definition\//);
     expect(td.parent).to.equal(web.parent);
   });
 
