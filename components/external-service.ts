@@ -79,6 +79,9 @@ export class ExternalService extends pulumi.ComponentResource {
         desiredCount: spec.desiredCount,
         deploymentMinimumHealthyPercent: spec.deployment.minimumHealthyPercent,
         deploymentMaximumPercent: spec.deployment.maximumPercent,
+        // Supported with the rolling-update controller whatever the launch type: a task that cannot
+        // start on the hosts stops the deployment and rolls it back.
+        deploymentCircuitBreaker: { enable: true, rollback: true },
         orderedPlacementStrategies: [{ type: "spread", field: "instanceId" }],
         placementConstraints: spec.oneTaskPerHost ? [{ type: "distinctInstance" }] : [],
         // Hosts register after `up` (and may be offline): never block the update on task placement.

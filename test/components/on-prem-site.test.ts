@@ -165,6 +165,7 @@ describe("OnPremSite", () => {
       desiredCount: 2,
       deploymentMinimumHealthyPercent: 50,
       deploymentMaximumPercent: 100,
+      deploymentCircuitBreaker: { enable: true, rollback: true },
       orderedPlacementStrategies: [{ type: "spread", field: "instanceId" }],
       placementConstraints: [{ type: "distinctInstance" }],
       waitForSteadyState: false,

@@ -130,7 +130,7 @@ describe("program: on-prem sites", () => {
 
     // The plan document (what `npm run plan -- --json` prints) never holds the code itself.
     const code = await valueOf(ams.activationCode!);
-    const doc = JSON.stringify(planDocument(r));
+    const doc = JSON.stringify(planDocument(r, []));
     expect(doc).to.not.include(code);
     expect(doc).to.include(`"registrationCommand":"${SECRET_PLACEHOLDER}"`);
     expect(doc).to.include(`"activationCode":"${SECRET_PLACEHOLDER}"`);
@@ -177,7 +177,7 @@ describe("program: on-prem sites", () => {
     expect(warned).to.include(expected[0]);
     // Everything is still created, the activation included (hosts already registered keep working).
     expect(recorder.ofType("aws:ssm/activation:Activation")).to.have.length(1);
-    expect(renderPlan(r)).to.include("(EXPIRED: no new host can register)");
+    expect(renderPlan(r, [])).to.include("(EXPIRED: no new host can register)");
   });
 
   it("creates nothing when a site is invalid", async () => {
@@ -190,7 +190,7 @@ describe("program: on-prem sites", () => {
   });
 
   it("shows each site with its cluster, activation and services in the human plan", async () => {
-    const text = renderPlan(await runStack("prod"));
+    const text = renderPlan(await runStack("prod"), []);
     expect(text).to.include("== site amsterdam-dc (ECS Anywhere, home region eu-west-1, provider aws-eu-west-1)");
     expect(text).to.include("   cluster ecs-fleet-prod-amsterdam-dc");
     expect(text).to.include("   activation: up to 5 host(s), expires 2026-12-20; code and registration command are secret");
