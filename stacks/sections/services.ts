@@ -73,7 +73,7 @@ const NOT_AT_SITES: Record<string, string> = {
 export function checkSiteOverride(base: Path, site: string, override: Record<string, unknown>, add: AddIssue): void {
   for (const [key, value] of Object.entries(override)) {
     if (value === undefined || SITE_OVERRIDE_KEYS.includes(key)) continue;
-    const why = NOT_AT_SITES[key] ?? `${key} does not apply to external instances`;
+    const why = NOT_AT_SITES[key] ?? `ecs-fleet does not apply ${key} to site services`;
     add([...base, "overrides", site, key], `${key} cannot be overridden at site ${site}: ${why}; allowed at a site: ${SITE_OVERRIDE_KEYS.join(", ")}`);
   }
 }
