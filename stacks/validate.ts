@@ -12,7 +12,7 @@ import { checkRegions } from "./sections/regions";
 import { checkService, checkServiceNames } from "./sections/services";
 import { checkRollout } from "./sections/rollout";
 import { checkBatch } from "./sections/batch";
-import { checkServiceSites, checkSite, checkSiteNames } from "./sections/sites";
+import { checkRawSiteOverrides, checkServiceSites, checkSite, checkSiteNames } from "./sections/sites";
 import { isKnownRegion, suggestRegion } from "./regions";
 
 /** One problem, at a key path such as `ecs-fleet:services.web.memory`. */
@@ -141,6 +141,7 @@ export function validateConfig(raw: Record<string, string>, ctx: ValidationConte
   checkSiteNames(declared.sites, { regions: regionNames }, add);
   for (const [name, site] of Object.entries(config.sites)) checkSite(name, site, { regions: regionNames, now: ctx.now }, add);
   for (const [name, service] of Object.entries(config.services)) checkServiceSites(name, service, config.sites, declared.sites, add);
+  checkRawSiteOverrides(ns.services, add);
 
   if (issues.length > 0 || !full.success) {
     return { ok: false, issues };

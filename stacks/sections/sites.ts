@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { AddIssue, describeValue, integer, mapOf, struct, text } from "./common";
-import type { ServiceConfig } from "./services";
+import { ServiceConfig, checkSiteOverride } from "./services";
 import { DNS_NAME } from "../naming";
 import { isKnownRegion, partitionOf, suggestRegion } from "../regions";
 
@@ -199,4 +199,21 @@ export function checkServiceSites(
       );
     }
   });
+}
+
+/**
+ * The site-override allow-list over the services as written (before parsing): a service whose
+ * override has a key no schema knows (`public`, `requestsPerTarget`) does not parse, yet the key
+ * still gets its reason, not only "unknown key".
+ */
+export function checkRawSiteOverrides(rawServices: unknown, add: AddIssue): void {
+  const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);
+  if (!isMap(rawServices)) return;
+  for (const [name, service] of Object.entries(rawServices)) {
+    if (!isMap(service) || !Array.isArray(service.sites) || !isMap(service.overrides)) continue;
+    const overrides = service.overrides;
+    for (const site of service.sites) {
+      if (typeof site === "string" && isMap(overrides[site])) checkSiteOverride(["services", name], site, overrides[site] as Record<string, unknown>, add);
+    }
+  }
 }

@@ -115,12 +115,14 @@ describe("ecs-fleet:sites validation", () => {
   it("rejects load balancer, capacity and request-scaling overrides at a site, naming the key and why", () => {
     const overrides = { "a-dc": { desiredCount: 1, image: "public.ecr.aws/nginx/nginx:1.28", public: true, capacity: "spot", requestsPerTarget: 100 } };
     const r = problems(withSites({ "a-dc": SITE }, { overrides }));
-    // Until the regional-services keys exist in the override schema they are unknown keys; once they
-    // exist, the site check names them. Either way each is an error at its own path.
-    for (const key of ["public", "capacity", "requestsPerTarget"]) {
-      expect(r.some((p) => p.startsWith(`ecs-fleet:services.web.overrides.a-dc.${key}: `)), `${key} in ${r.join("\n")}`).to.equal(true);
-    }
-    expect(r.some((p) => /desiredCount|image/.test(p.split(":")[1]))).to.equal(false);
+    expect(r).to.include.members([
+      "ecs-fleet:services.web.overrides.a-dc.public: public cannot be overridden at site a-dc: ECS Anywhere has no load balancer, so a site service cannot be public; allowed at a site: desiredCount, cpu, memory, image",
+      "ecs-fleet:services.web.overrides.a-dc.capacity: capacity cannot be overridden at site a-dc: external instances have no capacity providers (no Fargate, no Spot); allowed at a site: desiredCount, cpu, memory, image",
+      "ecs-fleet:services.web.overrides.a-dc.requestsPerTarget: requestsPerTarget cannot be overridden at site a-dc: scaling on requests per target needs a load balancer, which ECS Anywhere does not have; allowed at a site: desiredCount, cpu, memory, image",
+    ]);
+    expect(r.filter((p) => /overrides\.a-dc\.(desiredCount|image)/.test(p))).to.deep.equal([]);
+    // The same keys in a region override are not this check's business.
+    expect(problems(withSites({ "a-dc": SITE }, { overrides: { "eu-west-1": { public: true } } })).some((p) => p.includes("cannot be overridden at site"))).to.equal(false);
   });
 
   it("explains why a site override key is not allowed (generic allow-list check)", () => {
