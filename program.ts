@@ -8,6 +8,7 @@ import { FleetPlan } from "./stacks/plan";
 import { providerName } from "./stacks/naming";
 import { RegionalFootprint } from "./components/regional-footprint";
 import { DnsTarget, GlobalDns } from "./components/global-dns";
+import { OnPremSite } from "./components/on-prem-site";
 
 /** Tag keys every resource gets through its provider's defaultTags. */
 export const TAG_KEYS = { project: "Project", stack: "Stack", region: "Region" } as const;
@@ -46,11 +47,26 @@ export interface ServiceOutputs {
   globalUrl: string;
 }
 
+/** Outputs of one on-prem site. The activation outputs are present while the site has an activation. */
+export interface SiteOutputs {
+  clusterName: pulumi.Output<string>;
+  activationId?: pulumi.Output<string>;
+  /** RFC 3339 expiry of the activation. */
+  activationExpires?: pulumi.Output<string>;
+  /** Secret. */
+  activationCode?: pulumi.Output<string>;
+  /** Secret: the commands that register a host (they contain the activation code). */
+  registrationCommand?: pulumi.Output<string>;
+  services: Record<string, { serviceName: pulumi.Output<string> }>;
+}
+
 /** The stack outputs, as the program builds them. */
 export interface FleetOutputs {
   regions: Record<string, RegionOutputs>;
   /** By service: only public services when `ecs-fleet:dns` is set; empty otherwise. */
   services: Record<string, ServiceOutputs>;
+  /** On-prem sites by site name. */
+  sites: Record<string, SiteOutputs>;
 }
 
 /** The stack outputs as a reader (the Automation API, a tool) sees them. */
@@ -123,5 +139,26 @@ export function fleet(plan: FleetPlan): FleetOutputs {
     const dns = new GlobalDns("global-dns", { zoneId, records: plan.dns.records, targets }, { provider: home });
     for (const [name, url] of Object.entries(dns.globalUrls)) services[name] = { globalUrl: url };
   }
-  return { regions, services };
+
+  // A site's home region gets its provider from the same cache: shared with the region when it is
+  // configured, its own otherwise — never the implicit default provider.
+  const sites: Record<string, SiteOutputs> = {};
+  for (const sitePlan of plan.sites) {
+    const site = new OnPremSite(`site-${sitePlan.site}`, { plan: sitePlan }, { provider: providers.get(sitePlan.region) });
+    const services: SiteOutputs["services"] = {};
+    for (const [name, service] of Object.entries(site.services)) services[name] = { serviceName: service.serviceName };
+    sites[sitePlan.site] = {
+      clusterName: site.clusterName,
+      ...(site.activation
+        ? {
+            activationId: site.activationId,
+            activationExpires: site.activationExpires,
+            activationCode: site.activationCode,
+            registrationCommand: site.registrationCommand,
+          }
+        : {}),
+      services,
+    };
+  }
+  return { regions, services, sites };
 }

@@ -27,5 +27,5 @@ export function secretNamespaceKeys(): string[] {
 
 /** Reads, validates and plans the current stack. */
 export function loadPlan(now: Date = clockNow()): FleetPlan {
-  return planFleet(loadConfig(now), { project: pulumi.getProject(), stack: pulumi.getStack(), secretKeys: secretNamespaceKeys() });
+  return planFleet(loadConfig(now), { project: pulumi.getProject(), stack: pulumi.getStack(), secretKeys: secretNamespaceKeys(), now });
 }

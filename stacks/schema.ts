@@ -11,6 +11,7 @@ import { RolloutSchema } from "./sections/rollout";
 import { DnsSchema } from "./sections/dns";
 import { AlbSchema } from "./sections/alb";
 import { BatchJobSchema, BatchSchema } from "./sections/batch";
+import { SiteSchema, SitesSchema } from "./sections/sites";
 
 /** The config namespace (the Pulumi project name). */
 export const NAMESPACE = "ecs-fleet";
@@ -32,6 +33,8 @@ export const sections = {
   alb: AlbSchema.optional(),
   /** AWS Batch jobs, keyed by job name. Default: none. */
   batch: BatchSchema.default({}),
+  /** On-prem sites (ECS Anywhere), keyed by site name. Default: none. */
+  sites: SitesSchema.default({}),
 };
 
 /**
@@ -42,6 +45,7 @@ export const mapSections: Partial<Record<keyof typeof sections, z.ZodTypeAny>> =
   regions: RegionSchema,
   services: ServiceSchema,
   batch: BatchJobSchema,
+  sites: SiteSchema,
 };
 
 export const NamespaceSchema = struct(sections, Object.keys(sections).join(", "));

@@ -13,6 +13,7 @@ import { checkService, checkServiceNames, checkServiceRoutes } from "./sections/
 import { checkDns } from "./sections/dns";
 import { checkRollout } from "./sections/rollout";
 import { checkBatch } from "./sections/batch";
+import { checkRawSiteOverrides, checkServiceSites, checkSite, checkSiteNames } from "./sections/sites";
 import { isKnownRegion, suggestRegion } from "./regions";
 
 /** One problem, at a key path such as `ecs-fleet:services.web.memory`. */
@@ -140,8 +141,11 @@ export function validateConfig(raw: Record<string, string>, ctx: ValidationConte
   checkDns(config.dns, Object.keys(config.services).filter((n) => config.services[n].public), regionNames, add);
   checkRollout(config.rollout, regionNames, add);
   checkBatch(config.batch, declared.batch, regionNames, add);
+  checkSiteNames(declared.sites, { regions: regionNames }, add);
+  for (const [name, site] of Object.entries(config.sites)) checkSite(name, site, { regions: regionNames, now: ctx.now }, add);
+  for (const [name, service] of Object.entries(config.services)) checkServiceSites(name, service, config.sites, declared.sites, add);
+  checkRawSiteOverrides(ns.services, add);
 
-  void ctx; // the context carries the clock and stack for checks that need them
   if (issues.length > 0 || !full.success) {
     return { ok: false, issues };
   }

@@ -165,6 +165,9 @@ const typeStates: Record<string, StateFn> = {
   }),
   "aws:ssm/activation:Activation": ({ id }) => ({
     activationCode: `mock-activation-code-${id.slice(-8)}`,
+    // A fresh activation: not expired, nothing registered yet.
+    expired: false,
+    registrationCount: 0,
   }),
   "aws:cloudwatch/logGroup:LogGroup": ({ physicalName, region }) => ({
     arn: `arn:aws:logs:${region}:${MOCK_ACCOUNT_ID}:log-group:${physicalName}`,

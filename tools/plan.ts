@@ -119,7 +119,7 @@ export function renderPlan(run: { stack: string; project: string; resources: Rec
   const lines: string[] = [];
   const { plan, resources } = run;
   lines.push(`ecs-fleet plan — project ${run.project}, stack ${run.stack}, home region ${plan.homeRegion}`);
-  lines.push(`${resources.length} resources in ${plan.regions.length} region(s)`);
+  lines.push(`${resources.length} resources in ${plan.regions.length} region(s) and ${plan.sites.length} on-prem site(s)`);
 
   const children = new Map<string | null, RecordedResource[]>();
   for (const r of resources) {
@@ -133,6 +133,14 @@ export function renderPlan(run: { stack: string; project: string; resources: Rec
       tree(child.urn, depth + 1);
     }
   };
+
+  // Resources of on-prem sites (shown under their site, not under the region that hosts their cluster).
+  const onSites = new Set<string>();
+  const mark = (urn: string): void => {
+    onSites.add(urn);
+    for (const child of children.get(urn) ?? []) mark(child.urn);
+  };
+  for (const r of resources) if (r.type === "ecs-fleet:onprem:OnPremSite") mark(r.urn);
 
   for (const region of plan.regions) {
     const n = region.network;
@@ -170,12 +178,44 @@ export function renderPlan(run: { stack: string; project: string; resources: Rec
         lines.push(`   batch chain ${head}: ${chain.schedule}, stages ${chain.stages.map((s) => s.join(" + ")).join(" -> ")}`);
       }
     }
-    const inRegion = resources.filter((r) => r.region === region.region || (r.type === "pulumi:providers:aws" && r.name === region.providerName));
+    const inRegion = resources.filter(
+      (r) => (r.region === region.region && !onSites.has(r.urn)) || (r.type === "pulumi:providers:aws" && r.name === region.providerName),
+    );
     const counts = new Map<string, number>();
     for (const r of inRegion) counts.set(shortType(r.type), (counts.get(shortType(r.type)) ?? 0) + 1);
     lines.push(`   resources (${inRegion.length}): ${[...counts].sort().map(([t, c]) => `${t} ×${c}`).join(", ")}`);
-    const top = resources.filter((r) => r.parent === null && r.region === region.region && !r.custom);
+    const top = resources.filter((r) => r.parent === null && r.region === region.region && !r.custom && !onSites.has(r.urn));
     for (const component of top) {
+      lines.push(`   ${shortType(component.type)}  ${component.name}`);
+      tree(component.urn, 3);
+    }
+  }
+
+  for (const site of plan.sites) {
+    lines.push("");
+    lines.push(`== site ${site.site} (ECS Anywhere, home region ${site.region}, provider ${site.providerName})`);
+    lines.push(`   ${site.hosts} host(s), ${site.networkMode} networking`);
+    lines.push(`   cluster ${site.clusterName}`);
+    lines.push(`   instance role ${site.instanceRoleName}, execution role ${site.executionRoleName}, logs ${site.logGroupName} (${site.logRetentionDays} days)`);
+    const a = site.activation;
+    if (a) {
+      lines.push(
+        `   activation: up to ${a.registrationLimit} host(s), expires ${a.expires}${a.expired ? " (EXPIRED: no new host can register)" : ""}; ` +
+          `code and registration command are secret (stack output sites.${site.site}.registrationCommand)`,
+      );
+    } else {
+      lines.push(`   activation: none (hosts already registered keep working; no new host can register)`);
+    }
+    if (site.services.length === 0) lines.push(`   services: none`);
+    for (const s of site.services) {
+      const port = s.containerPort === undefined ? "no published port" : `port ${s.containerPort} on the host`;
+      lines.push(
+        `   service ${s.name}: ${s.image}, ${s.cpu} CPU / ${s.memory} MiB reserved, ${s.desiredCount} task(s), ${port}` +
+          `${s.oneTaskPerHost ? ", one task per host" : ""}`,
+      );
+    }
+    const component = resources.find((r) => r.type === "ecs-fleet:onprem:OnPremSite" && r.name === `site-${site.site}`);
+    if (component) {
       lines.push(`   ${shortType(component.type)}  ${component.name}`);
       tree(component.urn, 3);
     }

@@ -42,7 +42,7 @@ export async function runProgram(recorder: Recorder, input: ProgramInput): Promi
   const now = input.now ?? new Date();
   const result = validateConfig(input.raw, { stack: input.stack, project: PROJECT, now });
   if (!result.ok) return { ok: false, stack: input.stack, project: PROJECT, issues: result.issues };
-  const plan = planFleet(result.config, { project: PROJECT, stack: input.stack, secretKeys: input.secretKeys });
+  const plan = planFleet(result.config, { project: PROJECT, stack: input.stack, secretKeys: input.secretKeys, now });
 
   useStack(PROJECT, input.stack);
   pulumi.runtime.setAllConfig(input.raw, input.secretKeys ?? []);

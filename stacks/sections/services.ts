@@ -120,7 +120,9 @@ export const ServiceSchema = struct(
     desiredCount: integer(0).optional(),
     /** Regions to run in. Default: every configured region. */
     regions: listOf(text("a region name"), "region names").optional(),
-    /** The port the container listens on (1..65535). Optional: a worker has none. */
+    /** On-prem sites (ecs-fleet:sites) to run at as well. Default: none. */
+    sites: listOf(text("a site name"), "site names").optional(),
+    /** The port the container listens on (1..65535); the ALB's target at regions, published on the host at sites. Optional: a worker has none. */
     containerPort: integer(1, 65535).optional(),
     /** Route to the service from the region's ALB. Requires containerPort. Default false. */
     public: boolean().default(false),
@@ -142,10 +144,10 @@ export const ServiceSchema = struct(
     logRetentionDays: integer(1, 3653).default(30),
     /** Mount the container's root filesystem read-only. Default false (many images write to it). */
     readonlyRootFilesystem: boolean().default(false),
-    /** Per-region overrides, keyed by region. */
-    overrides: mapOf(ServiceOverrideSchema, "region names to overrides").optional(),
+    /** Per-region and per-site overrides, keyed by region or site name. */
+    overrides: mapOf(ServiceOverrideSchema, "region or site names to overrides").optional(),
   },
-  "image, cpu, memory, desiredCount, regions, containerPort, public, path, host, healthCheck, autoscaling, capacity, environment, secrets, logRetentionDays, readonlyRootFilesystem, overrides",
+  "image, cpu, memory, desiredCount, regions, sites, containerPort, public, path, host, healthCheck, autoscaling, capacity, environment, secrets, logRetentionDays, readonlyRootFilesystem, overrides",
 );
 
 export const ServicesSchema = mapOf(ServiceSchema, "service names to service definitions");
@@ -156,6 +158,29 @@ export type AutoscalingConfig = z.infer<typeof AutoscalingSchema>;
 export type AutoscalingOverride = z.infer<typeof AutoscalingOverrideSchema>;
 export type CapacityConfig = z.infer<typeof CapacitySchema>;
 export type ScheduleConfig = z.infer<typeof ScheduleSchema>;
+
+/**
+ * Override keys that apply at an ECS Anywhere site. Everything else (load balancer, capacity
+ * providers, auto scaling on request counts, ...) has no meaning on external instances.
+ */
+export const SITE_OVERRIDE_KEYS: readonly string[] = ["desiredCount", "cpu", "memory", "image"];
+
+/** Why an override key cannot be used at a site, for the keys we know. */
+const NOT_AT_SITES: Record<string, string> = {
+  public: "ECS Anywhere has no load balancer, so a site service cannot be public",
+  capacity: "external instances have no capacity providers (no Fargate, no Spot)",
+  requestsPerTarget: "scaling on requests per target needs a load balancer, which ECS Anywhere does not have",
+  autoscaling: "ecs-fleet scales site services by their desiredCount only (a site has a fixed set of hosts)",
+};
+
+/** An override at a site may only use SITE_OVERRIDE_KEYS; every other key set is an error naming the key and why. */
+export function checkSiteOverride(base: Path, site: string, override: Record<string, unknown>, add: AddIssue): void {
+  for (const [key, value] of Object.entries(override)) {
+    if (value === undefined || SITE_OVERRIDE_KEYS.includes(key)) continue;
+    const why = NOT_AT_SITES[key] ?? `ecs-fleet does not apply ${key} to site services`;
+    add([...base, "overrides", site, key], `${key} cannot be overridden at site ${site}: ${why}; allowed at a site: ${SITE_OVERRIDE_KEYS.join(", ")}`);
+  }
+}
 
 /** The regions a service runs in: its own list, or every configured region. */
 export function serviceRegions(service: Pick<ServiceConfig, "regions">, allRegions: readonly string[]): string[] {
@@ -241,7 +266,9 @@ export function checkService(name: string, service: ServiceConfig, regions: read
 
   const runsIn = serviceRegions(service, regions);
   if (service.regions) {
-    if (service.regions.length === 0) add([...base, "regions"], "name at least one region, or leave regions out to run in every region");
+    if (service.regions.length === 0 && (service.sites ?? []).length === 0) {
+      add([...base, "regions"], "name at least one region, or leave regions out to run in every region");
+    }
     const seen = new Set<string>();
     service.regions.forEach((r, i) => {
       if (!regions.includes(r)) {
@@ -254,6 +281,11 @@ export function checkService(name: string, service: ServiceConfig, regions: read
   }
 
   for (const [where, override] of Object.entries(service.overrides ?? {})) {
+    if (!runsIn.includes(where) && (service.sites ?? []).includes(where)) {
+      // A site the service lists: site-specific keys only (the site's own checks are in sections/sites.ts).
+      checkSiteOverride(base, where, override, add);
+      continue;
+    }
     const at = [...base, "overrides", where];
     if (!runsIn.includes(where)) {
       add(at, `the service does not run in ${where} (it runs in ${runsIn.join(", ") || "no region"}); add ${where} to regions or remove this override`);

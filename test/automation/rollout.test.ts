@@ -42,7 +42,7 @@ describe("automation/rollout: planning", () => {
 
   it("puts the service's sites in a last wave, asked through the site's region", () => {
     const config = structuredClone(stagingStack().config) as FleetConfig & { sites: Record<string, { region: string }> };
-    config.sites = { "dc-paris": { region: "eu-west-1" }, "dc-sydney": { region: "ap-southeast-2" } };
+    config.sites = { "dc-paris": { region: "eu-west-1", hosts: 2, networkMode: "bridge" }, "dc-sydney": { region: "ap-southeast-2", hosts: 2, networkMode: "bridge" } };
     (config.services.web as { sites?: string[] }).sites = ["dc-sydney", "dc-paris"];
     const plan = planRollout(config, args);
     expect(plan.waves).to.have.length(3);

@@ -69,9 +69,10 @@ describe("program", () => {
             { type: "Public", cidrBlocks: region.network.publicSubnetCidrs },
             { type: "Private", cidrBlocks: region.network.privateSubnetCidrs },
           ]);
-          const cluster = run.resources.find((r) => r.type === "aws:ecs/cluster:Cluster" && r.region === region.region)!;
+          const inFootprint = (r: RecordedResource) => r.region === region.region && (r.parent ?? "").includes("ecs-fleet:ecs:FargateCluster::");
+          const cluster = run.resources.find((r) => r.type === "aws:ecs/cluster:Cluster" && inFootprint(r))!;
           expect(cluster.inputs.settings).to.deep.equal([{ name: "containerInsights", value: "enabled" }]);
-          const cps = run.resources.find((r) => r.type === "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders" && r.region === region.region)!;
+          const cps = run.resources.find((r) => r.type === "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders" && inFootprint(r))!;
           expect(cps.inputs.capacityProviders).to.deep.equal(["FARGATE", "FARGATE_SPOT"]);
         }
       });

@@ -9,7 +9,7 @@ const ROOT = path.resolve(__dirname, "..", "..");
 
 async function planOf(stack: string) {
   const file = readStackFile(path.join(ROOT, `Pulumi.${stack}.yaml`), stack);
-  const run = await runProgram(recorder, { stack, raw: file.raw, secretKeys: file.secretKeys, now: new Date("2026-01-01T00:00:00Z") });
+  const run = await runProgram(recorder, { stack, raw: file.raw, secretKeys: file.secretKeys, now: new Date("2026-11-24T00:00:00Z") });
   if (!run.ok) throw new Error(run.issues.map((i) => `${i.path}: ${i.message}`).join("\n"));
   return run;
 }
@@ -27,10 +27,10 @@ describe("plan report: services", function () {
         "cron(0 7 * * ? *) Europe/Dublin → 6..30, cron(0 20 * * ? *) Europe/Dublin → 3..30), FARGATE base 2 weight 1 + FARGATE_SPOT weight 3",
     );
     expect(describeService(web)[1]).to.equal(
-      `  route: path /* → :8080 (priority ${web.routing!.priority}, health rule ${web.routing!.healthRulePriority}), health /healthz, url https://web-us-east-1.example.com/`,
+      `  route: path /* → :80 (priority ${web.routing!.priority}, health rule ${web.routing!.healthRulePriority}), health /healthz, url https://web-us-east-1.example.com/`,
     );
     for (const line of describeService(web)) expect(text).to.include(`   ${line}`);
-    expect(text).to.include("   internal: http://search:9200 (Service Connect)");
+    expect(text).to.include("   internal: http://search:80 (Service Connect)");
     expect(text).to.include("== global DNS in example.com (provider aws-eu-west-1)");
     expect(text).to.include("   web.example.com  latency A alias → eu-west-1, us-east-1, ap-southeast-2; health check HTTPS /healthz?ecs-fleet-health=web per region");
     expect(text).to.include("     api-us-east-1.example.com  A alias → ALB in us-east-1");

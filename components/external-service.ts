@@ -1,0 +1,97 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { SiteServiceSpec } from "../stacks/plan";
+import { SiteNetworkMode } from "../stacks/sections/sites";
+
+export interface ExternalServiceArgs {
+  /** The service as planned for this site (names, image, size, count, port, deployment bounds). Required. */
+  spec: SiteServiceSpec;
+  /** ARN of the site's ECS cluster. Required. */
+  clusterArn: pulumi.Input<string>;
+  /** Task network mode on the hosts: bridge or host. Required (the site's networkMode). */
+  networkMode: SiteNetworkMode;
+  /** ARN of the task execution role (image pulls, awslogs). Required. */
+  executionRoleArn: pulumi.Input<string>;
+  /** CloudWatch log group the container logs go to. Required. */
+  logGroupName: pulumi.Input<string>;
+  /** Region of the log group (the site's home region), for the awslogs driver. Required. */
+  region: string;
+}
+
+/**
+ * One service on a site's external instances (ECS Anywhere): an EXTERNAL task definition (bridge or
+ * host networking, the container port published on the same host port, memory as a reservation) and
+ * an ECS service with launch type EXTERNAL — no load balancer, no service discovery, no Service
+ * Connect, no capacity provider: none of them exists for external instances. Tasks spread over
+ * hosts; where each task holds a host port, at most one runs per host (distinctInstance).
+ */
+export class ExternalService extends pulumi.ComponentResource {
+  public readonly taskDefinition: aws.ecs.TaskDefinition;
+  public readonly service: aws.ecs.Service;
+  public readonly serviceName: pulumi.Output<string>;
+  public readonly taskDefinitionArn: pulumi.Output<string>;
+
+  constructor(name: string, args: ExternalServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("ecs-fleet:onprem:ExternalService", name, {}, opts);
+    const { spec } = args;
+
+    const portMappings =
+      spec.containerPort === undefined
+        ? []
+        : [{ containerPort: spec.containerPort, hostPort: spec.containerPort, protocol: "tcp" }];
+
+    this.taskDefinition = new aws.ecs.TaskDefinition(
+      name,
+      {
+        family: spec.family,
+        requiresCompatibilities: ["EXTERNAL"],
+        networkMode: args.networkMode,
+        executionRoleArn: args.executionRoleArn,
+        containerDefinitions: pulumi.jsonStringify([
+          {
+            name: spec.name,
+            image: spec.image,
+            essential: true,
+            cpu: spec.cpu,
+            memoryReservation: spec.memory,
+            portMappings,
+            logConfiguration: {
+              logDriver: "awslogs",
+              options: {
+                "awslogs-group": args.logGroupName,
+                "awslogs-region": args.region,
+                "awslogs-stream-prefix": spec.name,
+              },
+            },
+          },
+        ]),
+      },
+      { parent: this },
+    );
+
+    this.service = new aws.ecs.Service(
+      name,
+      {
+        name: spec.serviceName,
+        cluster: args.clusterArn,
+        taskDefinition: this.taskDefinition.arn,
+        launchType: "EXTERNAL",
+        desiredCount: spec.desiredCount,
+        deploymentMinimumHealthyPercent: spec.deployment.minimumHealthyPercent,
+        deploymentMaximumPercent: spec.deployment.maximumPercent,
+        // Supported with the rolling-update controller whatever the launch type: a task that cannot
+        // start on the hosts stops the deployment and rolls it back.
+        deploymentCircuitBreaker: { enable: true, rollback: true },
+        orderedPlacementStrategies: [{ type: "spread", field: "instanceId" }],
+        placementConstraints: spec.oneTaskPerHost ? [{ type: "distinctInstance" }] : [],
+        // Hosts register after `up` (and may be offline): never block the update on task placement.
+        waitForSteadyState: false,
+      },
+      { parent: this },
+    );
+
+    this.serviceName = this.service.name;
+    this.taskDefinitionArn = this.taskDefinition.arn;
+    this.registerOutputs({ serviceName: this.serviceName, taskDefinitionArn: this.taskDefinitionArn });
+  }
+}
