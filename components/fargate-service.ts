@@ -20,11 +20,13 @@ export interface FargateServiceArgs {
   spec: RegionalServiceSpec;
   /** The region (for the awslogs driver and IAM ARNs). Required. */
   region: string;
-  /** ECS cluster name and ARN. Required. */
+  /** ECS cluster name (auto scaling resource id, alarm dimension). Required. */
   clusterName: pulumi.Input<string>;
+  /** ECS cluster ARN. Required. */
   clusterArn: pulumi.Input<string>;
-  /** VPC and private subnets (tasks run there, without public IPs). Required. */
+  /** VPC of the region (security group, target group). Required. */
   vpcId: pulumi.Input<string>;
+  /** Private subnets: tasks run there, without public IPs. Required. */
   privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
   /**
    * The region's Service Connect peer security group: every task carries it, and a service admits
