@@ -1,9 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AlbSpec } from "../stacks/plan";
+import { AccessLogBucket } from "./access-logs";
 
 export interface AlbArgs {
-  /** The planned load balancer: name, deletion protection, idle timeout, HTTPS settings. Required. */
+  /** The planned load balancer: name, deletion protection, idle timeout, HTTPS, access logs. Required. */
   spec: AlbSpec;
   /** VPC of the region. Required. */
   vpcId: pulumi.Input<string>;
@@ -22,6 +23,8 @@ export interface AlbArgs {
  *   with a TLS 1.2+ policy, and an HTTP listener that redirects to HTTPS. Without: the HTTP listener
  *   routes. Either way the routing listener answers 404 when no rule matches.
  * - Invalid header fields are dropped; deletion protection as planned.
+ * - With `spec.accessLogs`: an `AccessLogBucket` in the region, and the load balancer writes its
+ *   access logs there (created after the bucket policy, which ELB checks when logging is switched on).
  */
 export class Alb extends pulumi.ComponentResource {
   public readonly loadBalancer: aws.lb.LoadBalancer;
@@ -31,6 +34,8 @@ export class Alb extends pulumi.ComponentResource {
   public readonly httpListener: aws.lb.Listener;
   public readonly httpsListener?: aws.lb.Listener;
   public readonly certificate?: aws.acm.Certificate;
+  /** The bucket of the access logs, when they are on. */
+  public readonly accessLogBucket?: AccessLogBucket;
   public readonly arn: pulumi.Output<string>;
   public readonly arnSuffix: pulumi.Output<string>;
   public readonly dnsName: pulumi.Output<string>;
@@ -68,6 +73,11 @@ export class Alb extends pulumi.ComponentResource {
       );
     }
 
+    if (spec.accessLogs) {
+      this.accessLogBucket = new AccessLogBucket(`${name}-logs`, { spec: spec.accessLogs }, { parent: this });
+    }
+    const logs = this.accessLogBucket;
+
     this.loadBalancer = new aws.lb.LoadBalancer(
       name,
       {
@@ -79,8 +89,9 @@ export class Alb extends pulumi.ComponentResource {
         dropInvalidHeaderFields: true,
         enableDeletionProtection: spec.deletionProtection,
         idleTimeout: spec.idleTimeoutSeconds,
+        ...(logs ? { accessLogs: { bucket: logs.bucketName, prefix: logs.prefix, enabled: true } } : {}),
       },
-      { parent: this },
+      { parent: this, dependsOn: logs ? [logs.policy] : [] },
     );
 
     const notFound: aws.types.input.lb.ListenerDefaultAction = {

@@ -7,7 +7,8 @@ import { FleetConfig } from "./schema";
 import { ServiceConfig, effectiveAutoscaling, effectiveDesiredCount, serviceRegions } from "./sections/services";
 import { parseSecretRef, SecretRef } from "./sections/env";
 import { zoneName } from "./sections/dns";
-import { albDeletionProtection } from "./sections/alb";
+import { albAccessLogs, albDeletionProtection, albWarnings } from "./sections/alb";
+import { ElbLogPrincipal, elbLogPrincipal } from "./elb-accounts";
 import { SiteConfig, SiteNetworkMode, bindsHostPort, expirationTimestamp, isExpired, registrationLimitOf } from "./sections/sites";
 import { formatCidr, parseCidr, subdivide } from "./cidr";
 import { LIMITS, fitName, namePrefix, providerName, regionCode, shortHash } from "./naming";
@@ -135,6 +136,22 @@ export interface AlbSpec {
   idleTimeoutSeconds: number;
   /** With DNS: an HTTPS listener with a DNS-validated wildcard certificate; HTTP redirects. */
   https?: { zone: string; certificateDomain: string; sslPolicy: string };
+  /** Present unless `alb.accessLogs` is false. */
+  accessLogs?: AlbAccessLogsSpec;
+}
+
+/** Access logs of a region's ALB: an S3 bucket in the same region that Elastic Load Balancing writes to. */
+export interface AlbAccessLogsSpec {
+  /** `bucketPrefix` of the log bucket (≤ 37 characters; S3 names are global, AWS appends a unique suffix). */
+  bucketPrefix: string;
+  /** Key prefix of the logs; ELB writes under `<prefix>/AWSLogs/<account>/`. Never contains `AWSLogs`. */
+  prefix: string;
+  /** Days before S3 deletes a log object. */
+  retentionDays: number;
+  /** Whether deleting the stack may delete a bucket that still holds logs: false for `prod*` stacks. */
+  forceDestroy: boolean;
+  /** The principal allowed to write the logs in this region (stacks/elb-accounts.ts). */
+  principal: ElbLogPrincipal;
 }
 
 export interface RegionPlan {
@@ -356,6 +373,15 @@ export function albName(ctx: PlanContext): string {
   return fitName([ctx.project, ctx.stack], LIMITS.loadBalancer);
 }
 
+/** Longest `bucketPrefix` S3 accepts (63-character bucket names minus the 26-character unique suffix). */
+export const BUCKET_PREFIX_LIMIT = 37;
+
+/** `bucketPrefix` of a region's ALB access log bucket: lowercase, ≤ 37 characters, ending in `-`. */
+export function albLogBucketPrefix(ctx: PlanContext, region: string): string {
+  const parts = [ctx.project, ctx.stack, regionCode(region), "alb-logs"].map((p) => p.toLowerCase());
+  return `${fitName(parts, BUCKET_PREFIX_LIMIT - 1, /[a-z0-9-]/)}-`;
+}
+
 /** TLS policy of the HTTPS listeners: TLS 1.3 and 1.2 only. */
 export const SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 
@@ -373,6 +399,8 @@ export function planFleet(config: FleetConfig, ctx: PlanContext): FleetPlan {
   const warnings: string[] = [];
   const zone = config.dns ? zoneName(config.dns) : undefined;
   const batch = planBatch(config.batch, regionNames, ctx);
+  const accessLogs = albAccessLogs(config.alb);
+  warnings.push(...albWarnings(config.alb));
 
   const regions: RegionPlan[] = regionNames.map((region) => {
     const r = config.regions[region];
@@ -409,6 +437,17 @@ export function planFleet(config: FleetConfig, ctx: PlanContext): FleetPlan {
             deletionProtection: albDeletionProtection(config.alb, ctx.stack),
             idleTimeoutSeconds: config.alb?.idleTimeoutSeconds ?? 60,
             https: zone ? { zone, certificateDomain: `*.${zone}`, sslPolicy: SSL_POLICY } : undefined,
+            ...(accessLogs
+              ? {
+                  accessLogs: {
+                    bucketPrefix: albLogBucketPrefix(ctx, region),
+                    prefix: albName(ctx),
+                    retentionDays: accessLogs.retentionDays,
+                    forceDestroy: !/^prod/.test(ctx.stack),
+                    principal: elbLogPrincipal(region),
+                  },
+                }
+              : {}),
           };
     return {
       region,

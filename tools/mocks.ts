@@ -169,6 +169,11 @@ const typeStates: Record<string, StateFn> = {
     expired: false,
     registrationCount: 0,
   }),
+  // S3 names a bucket `bucket` (or `bucketPrefix` + a unique suffix); its ARN has no region or account.
+  "aws:s3/bucket:Bucket": ({ name, inputs }) => {
+    const bucket = typeof inputs.bucket === "string" ? inputs.bucket : `${inputs.bucketPrefix ?? `${name}-`}${shortHash(name, 26)}`;
+    return { bucket, arn: `arn:aws:s3:::${bucket}`, bucketDomainName: `${bucket}.s3.amazonaws.com` };
+  },
   "aws:cloudwatch/logGroup:LogGroup": ({ physicalName, region }) => ({
     arn: `arn:aws:logs:${region}:${MOCK_ACCOUNT_ID}:log-group:${physicalName}`,
   }),

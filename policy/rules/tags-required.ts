@@ -54,6 +54,7 @@ export const TAGGABLE_TYPES = [
   "aws:ecr/repository:Repository",
   "aws:kms/key:Key",
   "aws:sns/topic:Topic",
+  "aws:s3/bucket:Bucket",
 ];
 
 /** The value a required tag must have, when it can be known. */
