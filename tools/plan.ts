@@ -155,7 +155,8 @@ export function renderPlan(run: { stack: string; project: string; resources: Rec
       const a = region.alb;
       lines.push(
         `   ALB ${a.name}: ${a.https ? `HTTPS :443 (${a.https.certificateDomain}, ${a.https.sslPolicy}), HTTP :80 redirects` : "HTTP :80"}, ` +
-          `deletion protection ${a.deletionProtection ? "on" : "off"}, idle timeout ${a.idleTimeoutSeconds}s`,
+          `deletion protection ${a.deletionProtection ? "on" : "off"}, idle timeout ${a.idleTimeoutSeconds}s, ` +
+          (a.accessLogs ? `access logs to S3 ${a.accessLogs.bucketPrefix}* (${a.accessLogs.retentionDays} days)` : "access logs off"),
       );
     } else {
       lines.push(`   ALB: none (no public service)`);
