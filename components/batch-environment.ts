@@ -12,7 +12,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import type { BatchChainSpec, BatchRegionPlan } from "../stacks/batch-plan";
-import { parseSecretRef, secretResourceArn } from "../stacks/sections/env";
+import { containerEnvironment, containerSecrets, secretReadStatements } from "./container-env";
 
 export interface BatchEnvironmentArgs {
   /** The region (must match the provider's and `plan.region`). Required. */
@@ -98,21 +98,6 @@ export function chainDefinition<T>(chain: BatchChainSpec, refs: Record<string, C
     StartAt: stageName(0),
     States: states,
   };
-}
-
-/** The execution-role policy statements for a job's secrets, or none. */
-function secretStatements(secrets: Record<string, string>, partition: string, region: string, accountId: string): object[] {
-  const secretsManager = new Set<string>();
-  const ssm = new Set<string>();
-  for (const ref of Object.values(secrets)) {
-    const parsed = parseSecretRef(ref);
-    if (!parsed) throw new Error(`invalid secret reference ${ref} (validation should have rejected it)`);
-    (parsed.kind === "secretsmanager" ? secretsManager : ssm).add(secretResourceArn(parsed, partition, region, accountId));
-  }
-  const out: object[] = [];
-  if (secretsManager.size > 0) out.push({ Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [...secretsManager].sort() });
-  if (ssm.size > 0) out.push({ Effect: "Allow", Action: ["ssm:GetParameters"], Resource: [...ssm].sort() });
-  return out;
 }
 
 /** A trust policy for one AWS service principal, limited to calls on behalf of this account. */
@@ -258,7 +243,7 @@ export class BatchEnvironment extends pulumi.ComponentResource {
             {
               role: executionRole.id,
               policy: pulumi.all([partition, accountId]).apply(([p, a]) =>
-                JSON.stringify({ Version: "2012-10-17", Statement: secretStatements(job.secrets, p, region, a) }),
+                JSON.stringify({ Version: "2012-10-17", Statement: secretReadStatements(Object.values(job.secrets), p, region, a) }),
               ),
             },
             parent,
@@ -279,12 +264,8 @@ export class BatchEnvironment extends pulumi.ComponentResource {
               { type: "VCPU", value: job.vcpu },
               { type: "MEMORY", value: String(job.memory) },
             ],
-            environment: Object.entries(job.environment)
-              .sort(([a], [b]) => a.localeCompare(b))
-              .map(([n, value]) => ({ name: n, value })),
-            secrets: Object.entries(job.secrets)
-              .sort(([a], [b]) => a.localeCompare(b))
-              .map(([n, valueFrom]) => ({ name: n, valueFrom })),
+            environment: containerEnvironment(job.environment),
+            secrets: containerSecrets(job.secrets),
             jobRoleArn: jobRole.arn,
             executionRoleArn: executionRole.arn,
             logConfiguration: {

@@ -2,15 +2,19 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { SiteServiceSpec } from "../stacks/plan";
 import { SiteNetworkMode } from "../stacks/sections/sites";
+import { containerEnvironment, containerSecrets } from "./container-env";
 
 export interface ExternalServiceArgs {
-  /** The service as planned for this site (names, image, size, count, port, deployment bounds). Required. */
+  /** The service as planned for this site (names, image, size, count, port, deployment bounds, environment, secrets). Required. */
   spec: SiteServiceSpec;
   /** ARN of the site's ECS cluster. Required. */
   clusterArn: pulumi.Input<string>;
   /** Task network mode on the hosts: bridge or host. Required (the site's networkMode). */
   networkMode: SiteNetworkMode;
-  /** ARN of the task execution role (image pulls, awslogs). Required. */
+  /**
+   * ARN of the task execution role (image pulls, awslogs, and reading `spec.secrets`: the caller grants
+   * it, e.g. the site's role scoped to its services' secrets). Required.
+   */
   executionRoleArn: pulumi.Input<string>;
   /** CloudWatch log group the container logs go to. Required. */
   logGroupName: pulumi.Input<string>;
@@ -20,7 +24,8 @@ export interface ExternalServiceArgs {
 
 /**
  * One service on a site's external instances (ECS Anywhere): an EXTERNAL task definition (bridge or
- * host networking, the container port published on the same host port, memory as a reservation) and
+ * host networking, the container port published on the same host port, memory as a reservation, the
+ * service's environment and secrets, its read-only root filesystem setting) and
  * an ECS service with launch type EXTERNAL — no load balancer, no service discovery, no Service
  * Connect, no capacity provider: none of them exists for external instances. Tasks spread over
  * hosts; where each task holds a host port, at most one runs per host (distinctInstance).
@@ -54,7 +59,10 @@ export class ExternalService extends pulumi.ComponentResource {
             essential: true,
             cpu: spec.cpu,
             memoryReservation: spec.memory,
+            readonlyRootFilesystem: spec.readonlyRootFilesystem,
             portMappings,
+            environment: containerEnvironment(spec.environment),
+            secrets: containerSecrets(spec.secrets),
             logConfiguration: {
               logDriver: "awslogs",
               options: {

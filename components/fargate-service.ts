@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AlarmSpec, RegionalServiceSpec } from "../stacks/plan";
-import { secretResourceArn } from "../stacks/sections/env";
+import { containerEnvironment, containerSecrets, secretReadStatements } from "./container-env";
 
 /** The region's load balancer, as a public service needs it. */
 export interface ServiceLoadBalancer {
@@ -108,21 +108,16 @@ export class FargateService extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const secretArns = pulumi.all([partition.partition, identity.accountId]).apply(([p, a]) => {
-      const byKind = { secretsmanager: new Set<string>(), ssm: new Set<string>() };
-      for (const s of Object.values(spec.secrets)) {
-        byKind[s.ref.kind === "secretsmanager" ? "secretsmanager" : "ssm"].add(secretResourceArn(s.ref, p, region, a));
-      }
-      return { secretsmanager: [...byKind.secretsmanager].sort(), ssm: [...byKind.ssm].sort() };
-    });
-    const executionPolicy = pulumi.all([secretArns, this.logGroup.arn]).apply(([arns, logArn]) =>
+    const secretStatements = pulumi
+      .all([partition.partition, identity.accountId])
+      .apply(([p, a]) => secretReadStatements(Object.values(spec.secrets).map((s) => s.ref), p, region, a));
+    const executionPolicy = pulumi.all([secretStatements, this.logGroup.arn]).apply(([secrets, logArn]) =>
       JSON.stringify({
         Version: "2012-10-17",
         Statement: [
           { Sid: "PullImages", Effect: "Allow", Action: ["ecr:GetAuthorizationToken", "ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"], Resource: "*" },
           { Sid: "WriteLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${logArn}:*` },
-          ...(arns.secretsmanager.length > 0 ? [{ Sid: "ReadSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: arns.secretsmanager }] : []),
-          ...(arns.ssm.length > 0 ? [{ Sid: "ReadParameters", Effect: "Allow", Action: ["ssm:GetParameters"], Resource: arns.ssm }] : []),
+          ...secrets,
         ],
       }),
     );
@@ -135,8 +130,8 @@ export class FargateService extends pulumi.ComponentResource {
       essential: true,
       readonlyRootFilesystem: spec.readonlyRootFilesystem,
       portMappings: port === undefined ? [] : [{ name: "http", containerPort: port, protocol: "tcp", appProtocol: "http" }],
-      environment: Object.entries(spec.environment).map(([k, v]) => ({ name: k, value: v })),
-      secrets: Object.entries(spec.secrets).map(([k, s]) => ({ name: k, valueFrom: s.valueFrom })),
+      environment: containerEnvironment(spec.environment),
+      secrets: containerSecrets(spec.secrets),
       logConfiguration: {
         logDriver: "awslogs",
         options: { "awslogs-group": this.logGroup.name, "awslogs-region": region, "awslogs-stream-prefix": spec.name },

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { SitePlan } from "../stacks/plan";
 import { ExternalService } from "./external-service";
+import { secretReadStatements } from "./container-env";
 
 /** Where AWS publishes the ECS Anywhere install script (and `<url>.asc`, its detached GPG signature). */
 export const INSTALL_SCRIPT_URL = "https://amazon-ecs-agent.s3.amazonaws.com/ecs-anywhere-install-latest.sh";
@@ -61,15 +62,18 @@ export interface OnPremSiteArgs {
 
 /**
  * An on-premises site on ECS Anywhere: its own ECS cluster in the home region (Container Insights
- * on), the IAM role hosts assume through SSM, a task execution role, a log group, while onboarding an
- * SSM activation (code kept secret), and one EXTERNAL service per service that lists the site. Give
- * it the home region's explicit provider (`{ provider }`); every child inherits it.
+ * on), the IAM role hosts assume through SSM, a task execution role (allowed to read exactly the
+ * secrets of the site's services), a log group, while onboarding an SSM activation (code kept
+ * secret), and one EXTERNAL service per service that lists the site. Give it the home region's
+ * explicit provider (`{ provider }`); every child inherits it.
  */
 export class OnPremSite extends pulumi.ComponentResource {
   public readonly site: string;
   public readonly cluster: aws.ecs.Cluster;
   public readonly instanceRole: aws.iam.Role;
   public readonly executionRole: aws.iam.Role;
+  /** The execution role's permission to read the site services' secrets; set when any service has secrets. */
+  public readonly secretsPolicy?: aws.iam.RolePolicy;
   public readonly logGroup: aws.cloudwatch.LogGroup;
   public readonly activation?: aws.ssm.Activation;
   public readonly services: Record<string, ExternalService>;
@@ -117,7 +121,7 @@ export class OnPremSite extends pulumi.ComponentResource {
       `${name}-exec`,
       {
         name: plan.executionRoleName,
-        description: `Task execution role of site ${plan.site}: image pulls and awslogs`,
+        description: `Task execution role of site ${plan.site}: image pulls, awslogs, the services' secrets`,
         assumeRolePolicy: trustPolicy("ecs-tasks.amazonaws.com"),
       },
       { parent: this },
@@ -127,6 +131,25 @@ export class OnPremSite extends pulumi.ComponentResource {
       { role: this.executionRole.name, policyArn: managedPolicyArn(plan.partition, SITE_MANAGED_POLICIES.taskExecution) },
       { parent: this },
     );
+
+    // Secrets of every service at the site: the execution role may read exactly these (parameter
+    // names resolve in the home region and the provider's account), and nothing when there are none.
+    const secretRefs = plan.services.flatMap((s) => Object.values(s.secrets).map((secret) => secret.ref));
+    const executionReady: pulumi.Resource[] = [executionPolicy];
+    if (secretRefs.length > 0) {
+      const identity = aws.getCallerIdentityOutput({}, { parent: this });
+      this.secretsPolicy = new aws.iam.RolePolicy(
+        `${name}-exec-secrets`,
+        {
+          role: this.executionRole.name,
+          policy: identity.accountId.apply((accountId) =>
+            JSON.stringify({ Version: "2012-10-17", Statement: secretReadStatements(secretRefs, plan.partition, plan.region, accountId) }),
+          ),
+        },
+        { parent: this },
+      );
+      executionReady.push(this.secretsPolicy);
+    }
 
     this.logGroup = new aws.cloudwatch.LogGroup(
       `${name}-logs`,
@@ -174,7 +197,7 @@ export class OnPremSite extends pulumi.ComponentResource {
           logGroupName: this.logGroup.name,
           region: plan.region,
         },
-        { parent: this, dependsOn: [executionPolicy] },
+        { parent: this, dependsOn: executionReady },
       );
     }
 

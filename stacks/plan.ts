@@ -212,6 +212,12 @@ export interface SiteServiceSpec {
   oneTaskPerHost: boolean;
   /** Deployment bounds: percent of desiredCount kept healthy / allowed running during a deployment. */
   deployment: { minimumHealthyPercent: number; maximumPercent: number };
+  /** Plain variables (the service's, merged with the site override's), sorted by name. */
+  environment: Record<string, string>;
+  /** Secret variables (the service's, merged with the site override's), sorted by name. */
+  secrets: Record<string, SecretSpec>;
+  /** Mount the container's root filesystem read-only (the service's setting). */
+  readonlyRootFilesystem: boolean;
 }
 
 /** The SSM activation of a site while hosts are onboarded. */
@@ -241,7 +247,7 @@ export interface SitePlan {
   clusterName: string;
   /** IAM role the hosts assume through SSM. */
   instanceRoleName: string;
-  /** IAM role ECS uses to pull images and write logs for the site's tasks. */
+  /** IAM role ECS uses to pull images, write logs and read the secrets of the site's tasks. */
   executionRoleName: string;
   logGroupName: string;
   /** Days the site's container logs are kept. */
@@ -573,6 +579,9 @@ function planSite(site: string, s: SiteConfig, config: FleetConfig, ctx: PlanCon
         ...(service.containerPort !== undefined ? { containerPort: service.containerPort } : {}),
         oneTaskPerHost,
         deployment: siteDeployment(r.desiredCount, oneTaskPerHost),
+        environment: r.environment,
+        secrets: r.secrets,
+        readonlyRootFilesystem: r.readonlyRootFilesystem,
       };
     });
 

@@ -163,7 +163,7 @@ export type ScheduleConfig = z.infer<typeof ScheduleSchema>;
  * Override keys that apply at an ECS Anywhere site. Everything else (load balancer, capacity
  * providers, auto scaling on request counts, ...) has no meaning on external instances.
  */
-export const SITE_OVERRIDE_KEYS: readonly string[] = ["desiredCount", "cpu", "memory", "image"];
+export const SITE_OVERRIDE_KEYS: readonly string[] = ["desiredCount", "cpu", "memory", "image", "environment", "secrets"];
 
 /** Why an override key cannot be used at a site, for the keys we know. */
 const NOT_AT_SITES: Record<string, string> = {
@@ -241,6 +241,25 @@ function checkCapacity(c: CapacityConfig, base: Path, add: AddIssue): void {
   }
 }
 
+/**
+ * Environment and secrets of one override (region or site): names and references, and that a name
+ * is plain or secret in the merged maps, never both.
+ */
+function checkOverrideEnvironment(service: ServiceConfig, override: ServiceOverride, at: Path, add: AddIssue): void {
+  if (!override.environment && !override.secrets) return;
+  checkEnvironment(override.environment, override.secrets, at, add);
+  for (const key of Object.keys(override.environment ?? {})) {
+    if (service.secrets?.[key] !== undefined && override.secrets?.[key] === undefined) {
+      add([...at, "environment", key], `${key} is a secret of the service; a variable is either plain or secret, remove one`);
+    }
+  }
+  for (const key of Object.keys(override.secrets ?? {})) {
+    if (service.environment?.[key] !== undefined && override.environment?.[key] === undefined) {
+      add([...at, "secrets", key], `${key} is also set in environment; a variable is either plain or secret, remove one`);
+    }
+  }
+}
+
 /** Cross-field checks of one service that parsed. */
 export function checkService(name: string, service: ServiceConfig, regions: readonly string[], add: AddIssue): void {
   const base = ["services", name];
@@ -284,6 +303,7 @@ export function checkService(name: string, service: ServiceConfig, regions: read
     if (!runsIn.includes(where) && (service.sites ?? []).includes(where)) {
       // A site the service lists: site-specific keys only (the site's own checks are in sections/sites.ts).
       checkSiteOverride(base, where, override, add);
+      checkOverrideEnvironment(service, override, [...base, "overrides", where], add);
       continue;
     }
     const at = [...base, "overrides", where];
@@ -314,20 +334,7 @@ export function checkService(name: string, service: ServiceConfig, regions: read
       }
     }
     if (override.capacity) checkCapacity(override.capacity, [...at, "capacity"], add);
-    if (override.environment || override.secrets) {
-      checkEnvironment(override.environment, override.secrets, at, add);
-      // A name is plain or secret in the region's merged maps, never both.
-      for (const key of Object.keys(override.environment ?? {})) {
-        if (service.secrets?.[key] !== undefined && override.secrets?.[key] === undefined) {
-          add([...at, "environment", key], `${key} is a secret of the service; a variable is either plain or secret, remove one`);
-        }
-      }
-      for (const key of Object.keys(override.secrets ?? {})) {
-        if (service.environment?.[key] !== undefined && override.environment?.[key] === undefined) {
-          add([...at, "secrets", key], `${key} is also set in environment; a variable is either plain or secret, remove one`);
-        }
-      }
-    }
+    checkOverrideEnvironment(service, override, at, add);
   }
 }
 

@@ -250,8 +250,8 @@ describe("BatchEnvironment", () => {
 
     const secrets = recorder.one(T.rolePolicy, /-extract-secrets$/);
     expect(parse(secrets, "policy").Statement).to.deep.equal([
-      { Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: ["arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-??????"] },
-      { Effect: "Allow", Action: ["ssm:GetParameters"], Resource: ["arn:aws:ssm:eu-west-1:123456789012:parameter/prod/api/token"] },
+      { Sid: "ReadSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: ["arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-??????"] },
+      { Sid: "ReadParameters", Effect: "Allow", Action: ["ssm:GetParameters"], Resource: ["arn:aws:ssm:eu-west-1:123456789012:parameter/prod/api/token"] },
     ]);
     // Jobs without secrets get no secrets policy; the definition waits for the execution role's permissions.
     expect(recorder.ofType(T.rolePolicy).filter((p) => /-secrets$/.test(p.name)).map((p) => p.name)).to.deep.equal([secrets.name]);

@@ -20,6 +20,9 @@ function service(name: string, extra: Partial<SiteServiceSpec> = {}): SiteServic
     containerPort: 8080,
     oneTaskPerHost,
     deployment: siteDeployment(desiredCount, oneTaskPerHost),
+    environment: {},
+    secrets: {},
+    readonlyRootFilesystem: false,
     ...extra,
   };
 }
@@ -137,7 +140,10 @@ describe("OnPremSite", () => {
         essential: true,
         cpu: 256,
         memoryReservation: 512,
+        readonlyRootFilesystem: false,
         portMappings: [{ containerPort: 8080, hostPort: 8080, protocol: "tcp" }],
+        environment: [],
+        secrets: [],
         logConfiguration: {
           logDriver: "awslogs",
           options: { "awslogs-group": "/ecs-fleet/test/sites/ams-dc", "awslogs-region": "eu-west-1", "awslogs-stream-prefix": "web" },
@@ -146,6 +152,86 @@ describe("OnPremSite", () => {
     ]);
     const worker = JSON.parse(recorder.one("aws:ecs/taskDefinition:TaskDefinition", "site-ams-dc-worker").inputs.containerDefinitions as string);
     expect(worker[0].portMappings).to.deep.equal([]);
+  });
+
+  it("puts the services' environment (sorted), secrets and read-only root filesystem into the EXTERNAL container", async () => {
+    const web = service("web", {
+      environment: { LOG_LEVEL: "info", APP_MODE: "site" },
+      secrets: {
+        DB_PASSWORD: { valueFrom: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/db-AbCdEf:password::", ref: { kind: "secretsmanager", arn: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/db-AbCdEf:password::" } },
+        API_TOKEN: { valueFrom: "/prod/api/token", ref: { kind: "ssm-name", name: "/prod/api/token" } },
+      },
+      readonlyRootFilesystem: true,
+    });
+    newSite(sitePlan({ services: [web] }));
+    await registered();
+    const [container] = JSON.parse(recorder.one("aws:ecs/taskDefinition:TaskDefinition", "site-ams-dc-web").inputs.containerDefinitions as string);
+    expect(container.readonlyRootFilesystem).to.equal(true);
+    expect(container.environment).to.deep.equal([
+      { name: "APP_MODE", value: "site" },
+      { name: "LOG_LEVEL", value: "info" },
+    ]);
+    expect(container.secrets).to.deep.equal([
+      { name: "API_TOKEN", valueFrom: "/prod/api/token" },
+      { name: "DB_PASSWORD", valueFrom: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/db-AbCdEf:password::" },
+    ]);
+  });
+
+  it("lets the site's execution role read exactly its services' secrets (parameter names as ARNs in the site's region and account)", async () => {
+    const db = "arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/db";
+    const web = service("web", {
+      secrets: {
+        DB_PASSWORD: { valueFrom: `${db}:password::`, ref: { kind: "secretsmanager", arn: `${db}:password::` } },
+        API_TOKEN: { valueFrom: "/prod/api/token", ref: { kind: "ssm-name", name: "/prod/api/token" } },
+      },
+    });
+    const worker = service("worker", {
+      containerPort: undefined,
+      oneTaskPerHost: false,
+      secrets: {
+        DB_URL: { valueFrom: db, ref: { kind: "secretsmanager", arn: db } },
+        QUEUE_KEY: { valueFrom: "arn:aws:ssm:eu-west-1:111122223333:parameter/shared/queue", ref: { kind: "ssm-arn", arn: "arn:aws:ssm:eu-west-1:111122223333:parameter/shared/queue" } },
+        REGION_NAME: { valueFrom: "site/region", ref: { kind: "ssm-name", name: "site/region" } },
+      },
+    });
+    const { site } = newSite(sitePlan({ region: "eu-central-1", providerName: "aws-eu-central-1", services: [web, worker] }));
+    await registered();
+
+    const policy = recorder.one("aws:iam/rolePolicy:RolePolicy", "site-ams-dc-exec-secrets");
+    expect(policy.inputs.role).to.equal("ecs-fleet-test-ams-dc-exec");
+    expect(JSON.parse(policy.inputs.policy as string)).to.deep.equal({
+      Version: "2012-10-17",
+      Statement: [
+        // The same secret twice (with and without a JSON key) is one resource; the name gets the suffix wildcard.
+        { Sid: "ReadSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [`${db}-??????`] },
+        {
+          Sid: "ReadParameters",
+          Effect: "Allow",
+          Action: ["ssm:GetParameters"],
+          Resource: [
+            "arn:aws:ssm:eu-central-1:123456789012:parameter/prod/api/token",
+            "arn:aws:ssm:eu-central-1:123456789012:parameter/site/region",
+            "arn:aws:ssm:eu-west-1:111122223333:parameter/shared/queue",
+          ],
+        },
+      ],
+    });
+    expect(JSON.stringify(JSON.parse(policy.inputs.policy as string))).to.not.include("kms:");
+    // The account comes from the site's own provider.
+    const identity = recorder.invokes.filter((i) => i.token === "aws:index/getCallerIdentity:getCallerIdentity");
+    expect(identity.map((i) => i.region)).to.deep.equal(["eu-central-1"]);
+    expect(site.secretsPolicy).to.not.equal(undefined);
+    // Services are created once the role may read their secrets.
+    for (const svc of ["web", "worker"]) {
+      expect(recorder.one("ecs-fleet:onprem:ExternalService", `site-ams-dc-${svc}`).options.dependsOn).to.include(policy.urn);
+    }
+  });
+
+  it("grants no secret access when no service at the site has secrets", async () => {
+    const { site } = newSite(sitePlan());
+    await registered();
+    expect(recorder.ofType("aws:iam/rolePolicy:RolePolicy")).to.have.length(0);
+    expect(site.secretsPolicy).to.equal(undefined);
   });
 
   it("uses host networking when the site says so", async () => {

@@ -116,9 +116,9 @@ describe("ecs-fleet:sites validation", () => {
     const overrides = { "a-dc": { desiredCount: 1, image: "public.ecr.aws/nginx/nginx:1.28", public: true, capacity: "spot", requestsPerTarget: 100 } };
     const r = problems(withSites({ "a-dc": SITE }, { overrides }));
     expect(r).to.include.members([
-      "ecs-fleet:services.web.overrides.a-dc.public: public cannot be overridden at site a-dc: ECS Anywhere has no load balancer, so a site service cannot be public; allowed at a site: desiredCount, cpu, memory, image",
-      "ecs-fleet:services.web.overrides.a-dc.capacity: capacity cannot be overridden at site a-dc: external instances have no capacity providers (no Fargate, no Spot); allowed at a site: desiredCount, cpu, memory, image",
-      "ecs-fleet:services.web.overrides.a-dc.requestsPerTarget: requestsPerTarget cannot be overridden at site a-dc: scaling on requests per target needs a load balancer, which ECS Anywhere does not have; allowed at a site: desiredCount, cpu, memory, image",
+      "ecs-fleet:services.web.overrides.a-dc.public: public cannot be overridden at site a-dc: ECS Anywhere has no load balancer, so a site service cannot be public; allowed at a site: desiredCount, cpu, memory, image, environment, secrets",
+      "ecs-fleet:services.web.overrides.a-dc.capacity: capacity cannot be overridden at site a-dc: external instances have no capacity providers (no Fargate, no Spot); allowed at a site: desiredCount, cpu, memory, image, environment, secrets",
+      "ecs-fleet:services.web.overrides.a-dc.requestsPerTarget: requestsPerTarget cannot be overridden at site a-dc: scaling on requests per target needs a load balancer, which ECS Anywhere does not have; allowed at a site: desiredCount, cpu, memory, image, environment, secrets",
     ]);
     expect(r.filter((p) => /overrides\.a-dc\.(desiredCount|image)/.test(p))).to.deep.equal([]);
     // The same keys in a region override are not this check's business.
@@ -129,10 +129,10 @@ describe("ecs-fleet:sites validation", () => {
     const seen: string[] = [];
     checkSiteOverride(["services", "web"], "a-dc", { desiredCount: 2, cpu: 512, memory: 1024, image: "x", public: true, capacity: "spot", requestsPerTarget: 50, autoscaling: {}, unset: undefined }, (path, message) => seen.push(`${path.join(".")}: ${message}`));
     expect(seen).to.deep.equal([
-      "services.web.overrides.a-dc.public: public cannot be overridden at site a-dc: ECS Anywhere has no load balancer, so a site service cannot be public; allowed at a site: desiredCount, cpu, memory, image",
-      "services.web.overrides.a-dc.capacity: capacity cannot be overridden at site a-dc: external instances have no capacity providers (no Fargate, no Spot); allowed at a site: desiredCount, cpu, memory, image",
-      "services.web.overrides.a-dc.requestsPerTarget: requestsPerTarget cannot be overridden at site a-dc: scaling on requests per target needs a load balancer, which ECS Anywhere does not have; allowed at a site: desiredCount, cpu, memory, image",
-      "services.web.overrides.a-dc.autoscaling: autoscaling cannot be overridden at site a-dc: ecs-fleet scales site services by their desiredCount only (a site has a fixed set of hosts); allowed at a site: desiredCount, cpu, memory, image",
+      "services.web.overrides.a-dc.public: public cannot be overridden at site a-dc: ECS Anywhere has no load balancer, so a site service cannot be public; allowed at a site: desiredCount, cpu, memory, image, environment, secrets",
+      "services.web.overrides.a-dc.capacity: capacity cannot be overridden at site a-dc: external instances have no capacity providers (no Fargate, no Spot); allowed at a site: desiredCount, cpu, memory, image, environment, secrets",
+      "services.web.overrides.a-dc.requestsPerTarget: requestsPerTarget cannot be overridden at site a-dc: scaling on requests per target needs a load balancer, which ECS Anywhere does not have; allowed at a site: desiredCount, cpu, memory, image, environment, secrets",
+      "services.web.overrides.a-dc.autoscaling: autoscaling cannot be overridden at site a-dc: ecs-fleet scales site services by their desiredCount only (a site has a fixed set of hosts); allowed at a site: desiredCount, cpu, memory, image, environment, secrets",
     ]);
   });
 
@@ -242,6 +242,9 @@ describe("site planning", () => {
         containerPort: 8080,
         oneTaskPerHost: true,
         deployment: { minimumHealthyPercent: 66, maximumPercent: 100 },
+        environment: {},
+        secrets: {},
+        readonlyRootFilesystem: false,
       },
     ]);
     expect(lab.providerName).to.equal("aws-eu-central-1");
@@ -249,6 +252,51 @@ describe("site planning", () => {
     expect(lab.services[0]).to.include({ desiredCount: 2, image: WEB.image, memory: 512 });
     // Regions keep their own counts: site overrides never leak into regions.
     expect(p.regions.map((r) => r.services[0].desiredCount)).to.deep.equal([2, 2]);
+  });
+
+  it("gives site services the service's environment and secrets, merged key by key with the site override", () => {
+    const p = plan(withSites(
+      { "a-dc": SITE, "b-dc": { region: "us-east-1", hosts: 2 } },
+      {
+        readonlyRootFilesystem: true,
+        environment: { LOG_LEVEL: "info", MODE: "cloud" },
+        secrets: { DB_PASSWORD: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/db", API_TOKEN: "/prod/api/token" },
+        overrides: {
+          "a-dc": { environment: { MODE: "site", SITE_ID: "ams" }, secrets: { API_TOKEN: "/sites/a-dc/api/token" } },
+          "eu-west-1": { environment: { MODE: "eu" } },
+        },
+      },
+    ));
+    const [a, b] = p.sites.map((s) => s.services[0]);
+    expect(a.environment).to.deep.equal({ LOG_LEVEL: "info", MODE: "site", SITE_ID: "ams" });
+    expect(Object.keys(a.environment)).to.deep.equal(["LOG_LEVEL", "MODE", "SITE_ID"]);
+    expect(a.secrets).to.deep.equal({
+      API_TOKEN: { valueFrom: "/sites/a-dc/api/token", ref: { kind: "ssm-name", name: "/sites/a-dc/api/token" } },
+      DB_PASSWORD: {
+        valueFrom: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/db",
+        ref: { kind: "secretsmanager", arn: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/db" },
+      },
+    });
+    expect(a.readonlyRootFilesystem).to.equal(true);
+    // Without a site override the site runs the service's own maps; region overrides never reach a site.
+    expect(b.environment).to.deep.equal({ LOG_LEVEL: "info", MODE: "cloud" });
+    expect(b.secrets.API_TOKEN.valueFrom).to.equal("/prod/api/token");
+    expect(b.readonlyRootFilesystem).to.equal(true);
+    // Site overrides never leak into regions.
+    expect(p.regions.map((r) => r.services[0].environment.MODE)).to.deep.equal(["eu", "cloud"]);
+  });
+
+  it("checks environment and secrets of a site override like those of a region override", () => {
+    expect(problems(withSites({ "a-dc": SITE }, {
+      environment: { LOG_LEVEL: "info" },
+      secrets: { DB_PASSWORD: "/prod/db/password" },
+      overrides: { "a-dc": { environment: { "1BAD": "x", DB_PASSWORD: "plain" }, secrets: { TOKEN: "arn:aws:s3:::bucket", LOG_LEVEL: "/sites/level" } } },
+    }))).to.deep.equal([
+      "ecs-fleet:services.web.overrides.a-dc.environment.1BAD: environment variable names use letters, digits and underscores, not starting with a digit",
+      'ecs-fleet:services.web.overrides.a-dc.secrets.TOKEN: expected a Secrets Manager secret ARN, an SSM parameter ARN, or an SSM parameter name, got "arn:aws:s3:::bucket"',
+      "ecs-fleet:services.web.overrides.a-dc.environment.DB_PASSWORD: DB_PASSWORD is a secret of the service; a variable is either plain or secret, remove one",
+      "ecs-fleet:services.web.overrides.a-dc.secrets.LOG_LEVEL: LOG_LEVEL is also set in environment; a variable is either plain or secret, remove one",
+    ]);
   });
 
   it("never derives the activation expiry from the clock: the same config plans the same input at any time", () => {
