@@ -214,6 +214,8 @@ export function renderPlan(run: { stack: string; project: string; resources: Rec
         `   service ${s.name}: ${s.image}, ${s.cpu} CPU / ${s.memory} MiB reserved, ${s.desiredCount} task(s), ${port}` +
           `${s.oneTaskPerHost ? ", one task per host" : ""}`,
       );
+      const secrets = Object.keys(s.secrets);
+      if (secrets.length > 0) lines.push(`     secrets: ${secrets.join(", ")} (read by the site's execution role)`);
     }
     const component = resources.find((r) => r.type === "ecs-fleet:onprem:OnPremSite" && r.name === `site-${site.site}`);
     if (component) {

@@ -93,6 +93,18 @@ describe("program: on-prem sites", () => {
     expect(recorder.ofType("aws:ssm/activation:Activation").map((a) => siteOf(a, r.resources))).to.deep.equal(["amsterdam-dc"]);
   });
 
+  it("prod: site services carry the service's environment and readonlyRootFilesystem; no secret access without secrets", async () => {
+    await runStack("prod");
+    const container = (name: string) => JSON.parse(recorder.one("aws:ecs/taskDefinition:TaskDefinition", name).inputs.containerDefinitions as string)[0];
+    for (const site of ["amsterdam-dc", "virginia-dc"]) {
+      expect(container(`site-${site}-web`).environment, site).to.deep.equal([{ name: "LOG_LEVEL", value: "info" }]);
+      expect(container(`site-${site}-web`).readonlyRootFilesystem, site).to.equal(false);
+    }
+    expect(container("site-amsterdam-dc-worker").readonlyRootFilesystem).to.equal(true);
+    // No service at a prod site has secrets: the site execution roles get no secret statement.
+    expect(recorder.ofType("aws:iam/rolePolicy:RolePolicy").filter((p) => p.name.startsWith("site-"))).to.deep.equal([]);
+  });
+
   it("never attaches an EXTERNAL service to a load balancer or target group", async () => {
     const r = await runStack("prod");
     const external = recorder.ofType("aws:ecs/service:Service").filter((s) => s.inputs.launchType === "EXTERNAL");
