@@ -9,6 +9,8 @@ import { planDocument, renderPlan } from "../../tools/plan";
 import { RecordedResource, SECRET_PLACEHOLDER } from "../../tools/mocks";
 import { FleetOutputs } from "../../program";
 import { rawConfig, validConfig } from "../config-fixtures";
+import { evaluate } from "../../policy/evaluate";
+import { fromRecorded } from "../../policy/recorded";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const NOW = new Date("2026-11-24T00:00:00Z");
@@ -103,6 +105,35 @@ describe("program: on-prem sites", () => {
     expect(container("site-amsterdam-dc-worker").readonlyRootFilesystem).to.equal(true);
     // No service at a prod site has secrets: the site execution roles get no secret statement.
     expect(recorder.ofType("aws:iam/rolePolicy:RolePolicy").filter((p) => p.name.startsWith("site-"))).to.deep.equal([]);
+  });
+
+  it("a site service with secrets: container secrets, a scoped execution-role grant, the plan lists them, no mandatory violation", async () => {
+    const db = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/db-AbCdEf";
+    const r = await run("dev", rawConfig(validConfig({
+      sites: { "a-dc": { region: "eu-central-1", hosts: 2 } },
+      services: {
+        web: {
+          ...WEB,
+          readonlyRootFilesystem: true,
+          environment: { LOG_LEVEL: "info" },
+          secrets: { DB_PASSWORD: db },
+          sites: ["a-dc"],
+          overrides: { "a-dc": { environment: { SITE: "a" }, secrets: { API_TOKEN: "/sites/a-dc/api-token" } } },
+        },
+      },
+    })));
+    const [container] = JSON.parse(recorder.one("aws:ecs/taskDefinition:TaskDefinition", "site-a-dc-web").inputs.containerDefinitions as string);
+    expect(container.environment).to.deep.equal([{ name: "LOG_LEVEL", value: "info" }, { name: "SITE", value: "a" }]);
+    expect(container.secrets).to.deep.equal([{ name: "API_TOKEN", valueFrom: "/sites/a-dc/api-token" }, { name: "DB_PASSWORD", valueFrom: db }]);
+    expect(container.readonlyRootFilesystem).to.equal(true);
+    const statements = JSON.parse(recorder.one("aws:iam/rolePolicy:RolePolicy", "site-a-dc-exec-secrets").inputs.policy as string).Statement;
+    expect(statements.map((st: { Resource: string[] }) => st.Resource)).to.deep.equal([[db], ["arn:aws:ssm:eu-central-1:123456789012:parameter/sites/a-dc/api-token"]]);
+    // The regions get neither the site's override nor its grant.
+    const regional = JSON.parse(recorder.one("aws:ecs/taskDefinition:TaskDefinition", "eu-west-1-web-task").inputs.containerDefinitions as string)[0];
+    expect(regional.secrets).to.deep.equal([{ name: "DB_PASSWORD", valueFrom: db }]);
+    expect(renderPlan(r, [])).to.include("     secrets: API_TOKEN, DB_PASSWORD (read by the site's execution role)");
+    const violations = evaluate(fromRecorded(r.resources), { stack: r.stack, project: r.project, now: NOW });
+    expect(violations.filter((v) => v.level === "mandatory")).to.deep.equal([]);
   });
 
   it("never attaches an EXTERNAL service to a load balancer or target group", async () => {
