@@ -52,6 +52,7 @@ export class ExternalService extends pulumi.ComponentResource {
             name: spec.name,
             image: spec.image,
             essential: true,
+            ...(spec.readonlyRootFilesystem ? { readonlyRootFilesystem: true } : {}),
             cpu: spec.cpu,
             memoryReservation: spec.memory,
             portMappings,

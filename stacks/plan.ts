@@ -204,6 +204,8 @@ export interface SiteServiceSpec {
   desiredCount: number;
   /** Port the container listens on, published on the same host port; none when the service has no port. */
   containerPort?: number;
+  /** Mount the container's root filesystem read-only (the service's readonlyRootFilesystem). Default false. */
+  readonlyRootFilesystem?: boolean;
   /**
    * Each task holds a fixed port on its host (host networking or a published port), so at most one
    * task per host: the service gets a distinctInstance constraint and deploys by stopping before
@@ -571,6 +573,7 @@ function planSite(site: string, s: SiteConfig, config: FleetConfig, ctx: PlanCon
         memory: r.memory,
         desiredCount: r.desiredCount,
         ...(service.containerPort !== undefined ? { containerPort: service.containerPort } : {}),
+        ...(service.readonlyRootFilesystem ? { readonlyRootFilesystem: true } : {}),
         oneTaskPerHost,
         deployment: siteDeployment(r.desiredCount, oneTaskPerHost),
       };
