@@ -7,7 +7,8 @@
  *
  * Config-reachable rules (a config value decides whether they fire; tested here):
  * - ecs-task-no-plain-secrets: `services.<s>.environment` (and `overrides.<region>.environment`) go
- *   verbatim into the task definition. A name both plain and secret is a validation error.
+ *   verbatim into the task definition, encrypted (`secure:`) values included. A name both plain and
+ *   secret is a validation error.
  * - lb-deletion-protection: `alb.deletionProtection`, and the stack name (default on for `prod*`,
  *   and the rule's level: mandatory on `prod*`, advisory elsewhere).
  * - lb-http-redirects-to-https: `dns` — with a zone the ALBs get HTTPS and HTTP redirects; without one
@@ -45,7 +46,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { recorder } from "../setup";
 import { runProgram } from "../../tools/run-plan";
-import { readStackFile } from "../../tools/stack-file";
+import { parse } from "yaml";
+import { configMap, readStackFile } from "../../tools/stack-file";
 import { evaluate } from "../../policy/evaluate";
 import { fromRecorded } from "../../policy/recorded";
 import { rules } from "../../policy/rules";
@@ -108,9 +110,12 @@ function edit(raw: Raw, section: string, change: (value: any) => any): Raw {
   return out;
 }
 
-/** Runs the program for `raw` at NOW and evaluates every rule (with `policyNow` as the rules' clock). */
-async function outcome(stack: string, raw: Raw, policyNow: Date = NOW): Promise<Outcome> {
-  const run = await runProgram(recorder, { stack, raw, now: NOW });
+/**
+ * Runs the program for `raw` at NOW and evaluates every rule (with `policyNow` as the rules' clock).
+ * `secretKeys`: config keys holding an encrypted value.
+ */
+async function outcome(stack: string, raw: Raw, policyNow: Date = NOW, secretKeys: string[] = []): Promise<Outcome> {
+  const run = await runProgram(recorder, { stack, raw, secretKeys, now: NOW });
   if (!run.ok) return { ok: false, issues: run.issues.map((i) => `${i.path}: ${i.message}`) };
   return { ok: true, violations: evaluate(fromRecorded(run.resources), { stack, project: run.project, now: policyNow }) };
 }
@@ -205,6 +210,18 @@ describe("policy mutations: a config edit that weakens security is caught", func
       });
       const found = added(baseline.prod, violationsOf(await outcome("prod", raw)));
       expect(onlyRule(found, "ecs-task-no-plain-secrets", "mandatory")).to.deep.equal(["us-east-1-web-task"]);
+    });
+
+    it("an encrypted (secure:) environment value is flagged: it would be decrypted into the task definition", async () => {
+      const doc = parse(fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8"));
+      doc.config["ecs-fleet:services"].web.environment.DSN = { secure: "v1:AAAABBBBCCCC" };
+      const { raw, secretKeys } = configMap(doc.config);
+      expect(secretKeys).to.deep.equal(["ecs-fleet:services"]);
+      const found = added(baseline.prod, violationsOf(await outcome("prod", raw, NOW, secretKeys)));
+      expect(onlyRule(found, "ecs-task-no-plain-secrets", "mandatory")).to.deep.equal(["ap-southeast-2-web-task", "eu-west-1-web-task", "us-east-1-web-task"]);
+      expect(found[0].message).to.equal(
+        'container "web" environment variable DSN holds a Pulumi secret in plain text: move it to secrets (valueFrom an SSM parameter or Secrets Manager ARN)',
+      );
     });
 
     it("an ARN under a secret-looking name is a reference and passes", async () => {
