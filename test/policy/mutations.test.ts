@@ -17,6 +17,7 @@
  * - ecs-task-readonly-root: `services.<s>.readonlyRootFilesystem`, at regions and at sites.
  * - log-group-retention: `services.<s>.logRetentionDays` — validation only accepts CloudWatch's
  *   retention periods (no 0 / "never expire"), so the rule can only be reached by a component change.
+ * - lb-access-logs: `alb.accessLogs: false` (on by default, to a bucket per region).
  * - ssm-activation-limits: `sites.<s>.activation` — validation refuses an expiry more than 30 days
  *   ahead and a registration limit outside 1..1000 (the limit defaults to `hosts`, so it is always
  *   set); the rule still catches an activation whose expiry is too far from the clock it runs with.
@@ -39,7 +40,6 @@
  *   value maps public IPs in private subnets).
  * - tags-required: the tags come from the project, stack and region names in every provider's
  *   defaultTags; config cannot remove them.
- * - lb-access-logs: advisory on every load balancer whatever the config (no access-log setting yet).
  */
 import { expect } from "chai";
 import * as fs from "fs";
@@ -63,6 +63,7 @@ const CONFIG_REACHABLE = [
   "lb-deletion-protection",
   "lb-http-redirects-to-https",
   "ecs-task-readonly-root",
+  "lb-access-logs",
   "log-group-retention",
   "ssm-activation-limits",
 ];
@@ -88,7 +89,6 @@ const FIXTURE_ONLY = [
   "vpc-flow-logs",
   "subnet-private-no-public-ip",
   "tags-required",
-  "lb-access-logs",
 ];
 
 type Raw = Record<string, string>;
@@ -305,6 +305,20 @@ describe("policy mutations: a config edit that weakens security is caught", func
       const after = violationsOf(await outcome("dev", edit(shipped("dev"), "dns", () => ({ zone: "example.com" }))));
       expect(added(baseline.dev, after)).to.deep.equal([]);
       expect(ofRule(after, "lb-http-redirects-to-https")).to.deep.equal([]);
+    });
+  });
+
+  describe("lb-access-logs (advisory)", () => {
+    it("alb.accessLogs false: every load balancer gets the advisory, and nothing mandatory", async () => {
+      expect(ofRule([...baseline.dev, ...baseline.prod], "lb-access-logs")).to.deep.equal([]);
+      const found = added(baseline.prod, violationsOf(await outcome("prod", edit(shipped("prod"), "alb", () => ({ accessLogs: false })))));
+      expect(onlyRule(found, "lb-access-logs", "advisory")).to.deep.equal(["ap-southeast-2-alb", "eu-west-1-alb", "us-east-1-alb"]);
+      expect(found[0].message).to.equal("access logs are off: set accessLogs { bucket: <S3 bucket>, enabled: true }");
+    });
+
+    it("validation refuses a retention that would not keep the logs", async () => {
+      const raw = edit(shipped("dev"), "alb", () => ({ accessLogRetentionDays: 0 }));
+      expect(issuesOf(await outcome("dev", raw))).to.deep.equal(["ecs-fleet:alb.accessLogRetentionDays: must be from 1 to 3650, got 0"]);
     });
   });
 
