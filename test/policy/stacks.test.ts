@@ -1,7 +1,7 @@
 /**
  * The shipped stacks are secure by default: every rule over what the real program registers for
  * Pulumi.dev.yaml and Pulumi.prod.yaml finds no mandatory violation. Mutation checks per rule live in
- * rules.test.ts (fixtures); config-driven mutations belong with the components that read the config.
+ * rules.test.ts (fixtures) and mutations.test.ts (config edits).
  */
 import { expect } from "chai";
 import * as path from "path";

@@ -3,8 +3,11 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { rules } from "../../policy/rules";
 
 const ROOT = path.resolve(__dirname, "..", "..");
+/** A fixed clock for the policy rules: the shipped activations (2026-12-20) are 26 days ahead of it. */
+const NOW = "2026-11-24T00:00:00Z";
 
 function plan(args: string[]) {
   const r = spawnSync(process.execPath, ["--require", "tsx/cjs", path.join(ROOT, "tools", "plan.ts"), ...args], { cwd: ROOT, encoding: "utf8" });
@@ -100,5 +103,74 @@ describe("npm run plan", function () {
     const r = plan(["--config-file", file]);
     expect(r.code).to.equal(2);
     expect(r.stderr).to.include('ecs-fleet:rollout.bakeMinutes: expected a whole number from 0 to 1440, got "[secret]"');
+  });
+  describe("policy", () => {
+    /** Pulumi.dev.yaml with a plain DB_PASSWORD in web's environment: valid config, mandatory violation. */
+    function weakened(): string {
+      const src = fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8");
+      const line = "      environment: { LOG_LEVEL: debug }\n";
+      expect(src.indexOf(line)).to.be.greaterThan(0);
+      return tmpFile("Pulumi.review.yaml", src.replace(line, "      environment: { LOG_LEVEL: debug, DB_PASSWORD: hunter2 }\n"));
+    }
+
+    it("exits 3 after printing the plan when a mandatory rule fails, with the [mandatory] lines", () => {
+      const r = plan(["--config-file", weakened(), "--now", NOW]);
+      expect(r.code, r.stderr).to.equal(3);
+      expect(r.stdout).to.include("== eu-west-1 (provider aws-eu-west-1)");
+      const lines = r.stdout.split("\n");
+      const mandatory = lines.filter((l) => l.includes("[mandatory]"));
+      // web runs in both regions and at the lab-dc site: each task definition is flagged.
+      expect([...mandatory].sort()).to.deep.equal(
+        ["eu-west-1-web-task", "site-lab-dc-web", "us-east-1-web-task"].map(
+          (name) =>
+            `  [mandatory] ecs-task-no-plain-secrets: aws:ecs/taskDefinition:TaskDefinition ${name}: container "web" environment variable DB_PASSWORD looks like a credential: move it to secrets (valueFrom an SSM parameter or Secrets Manager ARN)`,
+        ),
+      );
+      // The plan comes first, the violations after it, the headline last.
+      expect(lines.indexOf(mandatory[0])).to.be.greaterThan(lines.findIndex((l) => l.startsWith("== eu-west-1")));
+      expect(lines.filter((l) => l !== "").pop()).to.match(new RegExp(`^policy: ${rules.length} rules, 3 mandatory violations, \\d+ advisory$`));
+      expect(r.stderr).to.include("mandatory security rules fail: see the policy section of the plan");
+    });
+
+    it("--json carries policy.rules and the violation (rule, level, urn, message), and still exits 3", () => {
+      const r = plan(["--config-file", weakened(), "--now", NOW, "--json"]);
+      expect(r.code, r.stderr).to.equal(3);
+      const doc = JSON.parse(r.stdout);
+      expect(doc.stack).to.equal("review");
+      expect(doc.resources.length).to.be.greaterThan(0);
+      expect(Object.keys(doc.policy).sort()).to.deep.equal(["rules", "violations"]);
+      expect(doc.policy.rules).to.equal(rules.length);
+      for (const v of doc.policy.violations) expect(Object.keys(v).sort()).to.deep.equal(["level", "message", "rule", "urn"]);
+      // The violation's urn is the planned task definition's.
+      const taskUrn = (name: string): string => {
+        const task = doc.resources.find((x: any) => x.type === "aws:ecs/taskDefinition:TaskDefinition" && x.name === name);
+        expect(task, `${name} is planned`).to.not.equal(undefined);
+        expect(task.urn).to.match(/^urn:pulumi:review::ecs-fleet::/);
+        return task.urn;
+      };
+      const byUrn = (a: any, b: any) => a.urn.localeCompare(b.urn);
+      expect(doc.policy.violations.filter((v: any) => v.level === "mandatory").sort(byUrn)).to.deep.equal(
+        ["eu-west-1-web-task", "site-lab-dc-web", "us-east-1-web-task"].map((name) => ({
+          rule: "ecs-task-no-plain-secrets",
+          level: "mandatory",
+          urn: taskUrn(name),
+          message: 'container "web" environment variable DB_PASSWORD looks like a credential: move it to secrets (valueFrom an SSM parameter or Secrets Manager ARN)',
+        })).sort(byUrn),
+      );
+    });
+
+    for (const stack of ["dev", "prod"]) {
+      it(`the shipped ${stack} stack exits 0 with no mandatory violation, human and --json`, () => {
+        const human = plan(["--stack", stack, "--now", NOW]);
+        expect(human.code, human.stderr).to.equal(0);
+        expect(human.stdout).to.not.include("[mandatory]");
+        expect(human.stdout).to.match(new RegExp(`\\npolicy: ${rules.length} rules, no mandatory violation(, \\d+ advisory)?\\n$`));
+        const json = plan(["--stack", stack, "--now", NOW, "--json"]);
+        expect(json.code, json.stderr).to.equal(0);
+        const doc = JSON.parse(json.stdout);
+        expect(doc.policy.rules).to.equal(rules.length);
+        expect(doc.policy.violations.filter((v: any) => v.level === "mandatory")).to.deep.equal([]);
+      });
+    }
   });
 });
