@@ -151,6 +151,7 @@ export const LISTENER_TYPES = ["aws:lb/listener:Listener", "aws:alb/listener:Lis
 export const TARGET_GROUP_TYPES = ["aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup"];
 /** ECS task definition type token. */
 export const TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition";
+export const BATCH_JOB_DEFINITION = "aws:batch/jobDefinition:JobDefinition";
 
 /** One container of a task definition, with the fields rules read. */
 export interface ContainerDef {
@@ -165,6 +166,11 @@ export interface ContainerDef {
 
 /** The containers of a task definition; undefined when `containerDefinitions` cannot be read. */
 export function containers(r: PolicyResource): ContainerDef[] | undefined {
+  if (r.type === BATCH_JOB_DEFINITION) {
+    // A Batch container job has one container, described by containerProperties.
+    const job = parseJson(r.props.containerProperties);
+    return job && typeof job === "object" && !Array.isArray(job) ? [{ name: r.name, ...(job as object) } as ContainerDef] : undefined;
+  }
   const parsed = parseJson(r.props.containerDefinitions);
   return Array.isArray(parsed) ? parsed.filter((c) => c && typeof c === "object") : undefined;
 }

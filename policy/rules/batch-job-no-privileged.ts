@@ -1,5 +1,5 @@
 import { Rule } from "../types";
-import { parseJson } from "../util";
+import { BATCH_JOB_DEFINITION, parseJson } from "../util";
 
 /** Paths (within the parsed document) where `privileged: true` is set. */
 function privilegedPaths(value: unknown, path: string, out: string[]): string[] {
@@ -20,7 +20,7 @@ export const batchJobNoPrivileged: Rule = {
   name: "batch-job-no-privileged",
   description: "AWS Batch job definitions must not run privileged containers.",
   level: "mandatory",
-  types: ["aws:batch/jobDefinition:JobDefinition"],
+  types: [BATCH_JOB_DEFINITION],
   check(r) {
     const out: string[] = [];
     for (const key of ["containerProperties", "ecsProperties", "nodeProperties", "eksProperties"]) {

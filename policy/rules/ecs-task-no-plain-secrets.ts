@@ -1,5 +1,5 @@
 import { Rule, SECRET } from "../types";
-import { asArray, containerLabel, containers, TASK_DEFINITION } from "../util";
+import { asArray, BATCH_JOB_DEFINITION, containerLabel, containers, TASK_DEFINITION } from "../util";
 
 /** Environment variable names that usually hold a credential. */
 const SECRET_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;
@@ -12,16 +12,17 @@ const SECRET_VALUES: { re: RegExp; what: string }[] = [
 /**
  * Plain `environment` values are visible to anyone who can describe the task definition. Credentials
  * belong in `secrets` (valueFrom an SSM parameter or Secrets Manager ARN). A value that is an ARN is a
- * reference, not a credential, and is accepted.
+ * reference, not a credential, and is accepted. AWS Batch job definitions (containerProperties) are
+ * held to the same rule: their environment is just as visible.
  */
 export const ecsTaskNoPlainSecrets: Rule = {
   name: "ecs-task-no-plain-secrets",
-  description: "ECS containers must not carry secret-looking values in plain environment variables.",
+  description: "ECS and AWS Batch containers must not carry secret-looking values in plain environment variables.",
   level: "mandatory",
-  types: [TASK_DEFINITION],
+  types: [TASK_DEFINITION, BATCH_JOB_DEFINITION],
   check(r) {
-    if (r.props.containerDefinitions === SECRET) {
-      return ["containerDefinitions contains a Pulumi secret: pass it through the container's secrets (valueFrom an SSM parameter or Secrets Manager ARN) instead of inlining it"];
+    if (r.props.containerDefinitions === SECRET || r.props.containerProperties === SECRET) {
+      return [`${r.type === BATCH_JOB_DEFINITION ? "containerProperties" : "containerDefinitions"} contains a Pulumi secret: pass it through the container's secrets (valueFrom an SSM parameter or Secrets Manager ARN) instead of inlining it`];
     }
     const out: string[] = [];
     (containers(r) ?? []).forEach((c, i) => {

@@ -224,6 +224,16 @@ describe("policy mutations: a config edit that weakens security is caught", func
       );
     });
 
+    it("a plain credential in a Batch job's environment flags its job definition in every region it runs in", async () => {
+      const raw = edit(shipped("prod"), "batch", (b) => {
+        b["render-invoices"].environment = { API_TOKEN: "tok_live_123" };
+        return b;
+      });
+      const found = added(baseline.prod, violationsOf(await outcome("prod", raw)));
+      expect(onlyRule(found, "ecs-task-no-plain-secrets", "mandatory")).to.have.length(2);
+      expect(found.every((v) => v.urn.includes("aws:batch/jobDefinition:JobDefinition::") && v.message.includes("environment variable API_TOKEN looks like a credential"))).to.equal(true);
+    });
+
     it("an ARN under a secret-looking name is a reference and passes", async () => {
       const raw = edit(shipped("dev"), "services", (s) => {
         s.web.environment = { ...s.web.environment, DB_PASSWORD_SECRET: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:dev/web/db" };

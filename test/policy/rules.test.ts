@@ -120,6 +120,16 @@ describe("policy rules", () => {
       td.props.containerDefinitions = "[secret]";
       expect(one("ecs-task-no-plain-secrets", td).message).to.match(/^containerDefinitions contains a Pulumi secret: pass it through the container's secrets/);
     });
+    it("flags a credential in a Batch job definition's environment, and accepts a clean one", () => {
+      const j = f.jobDefinition();
+      expect(violations("ecs-task-no-plain-secrets", [j])).to.deep.equal([]);
+      const props = JSON.parse(j.props.containerProperties);
+      props.environment = [{ name: "DB_PASSWORD", value: "hunter2" }];
+      j.props.containerProperties = JSON.stringify(props);
+      const v = one("ecs-task-no-plain-secrets", j);
+      expect(v.level).to.equal("mandatory");
+      expect(v.message).to.equal('container "report-job" environment variable DB_PASSWORD looks like a credential: move it to secrets (valueFrom an SSM parameter or Secrets Manager ARN)');
+    });
     it("accepts ARNs under secret-looking names and values in secrets", () => {
       expect(f.webContainers[0].environment.some((e) => e.name.includes("PASSWORD"))).to.equal(true);
       expect(violations("ecs-task-no-plain-secrets", f.compliantStack())).to.deep.equal([]);
