@@ -7,7 +7,7 @@
  * Compute environment replacement: the compute environments are auto-named (`namePrefix`), so when
  * one must be replaced Pulumi creates the new one first (its default create-before-delete), updates
  * the queue (which references the environment's ARN, hence depends on it) to the new environment,
- * and only then deletes the old one — which AWS refuses while a queue still uses it. See docs/batch.md.
+ * and only then deletes the old one — which AWS refuses while a queue still uses it. See "Compute environment replacement" in README.md.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";

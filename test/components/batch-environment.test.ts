@@ -31,7 +31,7 @@ function job(overrides: Partial<BatchJob> = {}): BatchJob {
   return { image: "public.ecr.aws/docker/library/python:3.12-slim", cpu: 256, memory: 512, retries: 1, spot: false, ...overrides };
 }
 
-/** The example of docs/batch.md: a parallel Spot job, and a scheduled chain with a fan-out. */
+/** The example of the README's Batch section: a parallel Spot job, and a scheduled chain with a fan-out. */
 const JOBS: Record<string, BatchJob> = {
   "render-invoices": job({ cpu: 1024, memory: 2048, arraySize: 100, retries: 3, timeoutSeconds: 3600, spot: true, command: ["python", "-m", "render"] }),
   extract: job({
