@@ -4,20 +4,14 @@
  * rules.test.ts (fixtures) and mutations.test.ts (config edits).
  */
 import { expect } from "chai";
-import * as path from "path";
-import { recorder } from "../setup";
-import { runProgram } from "../../tools/run-plan";
-import { readStackFile } from "../../tools/stack-file";
+import { runShippedStack } from "../helpers";
 import { evaluate } from "../../policy/evaluate";
 import { fromRecorded } from "../../policy/recorded";
 
-const ROOT = path.resolve(__dirname, "..", "..");
 const NOW = new Date("2026-11-24T00:00:00Z");
 
 async function violationsOf(stack: string) {
-  const file = readStackFile(path.join(ROOT, `Pulumi.${stack}.yaml`));
-  const run = await runProgram(recorder, { stack, raw: file.raw, secretKeys: file.secretKeys, now: NOW });
-  if (!run.ok) throw new Error(`${stack}: ${run.issues.map((i) => `${i.path}: ${i.message}`).join("\n")}`);
+  const run = await runShippedStack(stack, NOW);
   const resources = fromRecorded(run.resources);
   return { resources, violations: evaluate(resources, { stack, project: run.project, now: NOW }) };
 }

@@ -5,16 +5,12 @@ import { runProgram } from "../../tools/run-plan";
 import { readStackFile } from "../../tools/stack-file";
 import { RecordedResource } from "../../tools/mocks";
 import { rawConfig, validConfig } from "../config-fixtures";
+import { runShippedStack } from "../helpers";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const NOW = new Date("2026-11-24T00:00:00Z");
 
-async function runStack(stack: string) {
-  const file = readStackFile(path.join(ROOT, `Pulumi.${stack}.yaml`));
-  const run = await runProgram(recorder, { stack, raw: file.raw, secretKeys: file.secretKeys, now: NOW });
-  if (!run.ok) throw new Error(`${stack}: ${run.issues.map((i) => `${i.path}: ${i.message}`).join("\n")}`);
-  return run;
-}
+const runStack = (stack: string) => runShippedStack(stack, NOW);
 
 /** Every resource is on an explicit provider of a region; nothing falls back to a default provider. */
 function assertExplicitProviders(resources: RecordedResource[]): void {
