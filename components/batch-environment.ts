@@ -12,6 +12,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import type { BatchChainSpec, BatchRegionPlan } from "../stacks/batch-plan";
+import { serviceTrustPolicy } from "./iam";
 import { containerEnvironment, containerSecrets, secretReadStatements } from "./container-env";
 
 export interface BatchEnvironmentArgs {
@@ -101,20 +102,6 @@ export function chainDefinition<T>(chain: BatchChainSpec, refs: Record<string, C
 }
 
 /** A trust policy for one AWS service principal, limited to calls on behalf of this account. */
-function trustPolicy(service: string, accountId: pulumi.Input<string>): pulumi.Output<string> {
-  return pulumi.jsonStringify({
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Effect: "Allow",
-        Principal: { Service: service },
-        Action: "sts:AssumeRole",
-        Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-      },
-    ],
-  });
-}
-
 export class BatchEnvironment extends pulumi.ComponentResource {
   /** The on-demand queue (Fargate). */
   public readonly jobQueueArn: pulumi.Output<string>;
@@ -221,12 +208,12 @@ export class BatchEnvironment extends pulumi.ComponentResource {
     for (const job of Object.values(plan.jobs)) {
       const jobRole = new aws.iam.Role(
         `${name}-${job.name}-job`,
-        { name: job.jobRoleName, description: `Job role of Batch job ${job.name} in ${region}`, assumeRolePolicy: trustPolicy("ecs-tasks.amazonaws.com", accountId) },
+        { name: job.jobRoleName, description: `Job role of Batch job ${job.name} in ${region}`, assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com", { accountId }) },
         parent,
       );
       const executionRole = new aws.iam.Role(
         `${name}-${job.name}-exec`,
-        { name: job.executionRoleName, description: `Execution role of Batch job ${job.name} in ${region}`, assumeRolePolicy: trustPolicy("ecs-tasks.amazonaws.com", accountId) },
+        { name: job.executionRoleName, description: `Execution role of Batch job ${job.name} in ${region}`, assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com", { accountId }) },
         parent,
       );
       const ready: pulumi.Resource[] = [
@@ -296,7 +283,7 @@ export class BatchEnvironment extends pulumi.ComponentResource {
       const queues = [...new Set(chain.order.map((j) => (plan.jobs[j].spot && spotQueue ? "spot" : "on-demand")))].sort();
       const sfnRole = new aws.iam.Role(
         `${name}-${chain.head}-sfn`,
-        { name: chain.stateMachineRoleName, description: `Runs the Batch chain ${chain.head} in ${region}`, assumeRolePolicy: trustPolicy("states.amazonaws.com", accountId) },
+        { name: chain.stateMachineRoleName, description: `Runs the Batch chain ${chain.head} in ${region}`, assumeRolePolicy: serviceTrustPolicy("states.amazonaws.com", { accountId }) },
         parent,
       );
       const sfnPolicy = new aws.iam.RolePolicy(
@@ -354,7 +341,7 @@ export class BatchEnvironment extends pulumi.ComponentResource {
       );
       const schedulerRole = new aws.iam.Role(
         `${name}-${chain.head}-sched`,
-        { name: chain.schedulerRoleName, description: `Starts the Batch chain ${chain.head} in ${region}`, assumeRolePolicy: trustPolicy("scheduler.amazonaws.com", accountId) },
+        { name: chain.schedulerRoleName, description: `Starts the Batch chain ${chain.head} in ${region}`, assumeRolePolicy: serviceTrustPolicy("scheduler.amazonaws.com", { accountId }) },
         parent,
       );
       const schedulerPolicy = new aws.iam.RolePolicy(

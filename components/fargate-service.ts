@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AlarmSpec, RegionalServiceSpec } from "../stacks/plan";
 import { containerEnvironment, containerSecrets, secretReadStatements } from "./container-env";
+import { serviceTrustPolicy } from "./iam";
 
 /** The region's load balancer, as a public service needs it. */
 export interface ServiceLoadBalancer {
@@ -38,22 +39,6 @@ export interface FargateServiceArgs {
   /** The region's ALB; required when `spec.routing` is set. */
   loadBalancer?: ServiceLoadBalancer;
 }
-
-const ASSUME_ECS_TASKS = (partition: string, region: string, accountId: string) =>
-  JSON.stringify({
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Effect: "Allow",
-        Principal: { Service: "ecs-tasks.amazonaws.com" },
-        Action: "sts:AssumeRole",
-        Condition: {
-          ArnLike: { "aws:SourceArn": `arn:${partition}:ecs:${region}:${accountId}:*` },
-          StringEquals: { "aws:SourceAccount": accountId },
-        },
-      },
-    ],
-  });
 
 /**
  * One ECS service on Fargate in one region, with everything that belongs to it alone: log group,
@@ -96,7 +81,10 @@ export class FargateService extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const assume = pulumi.all([partition.partition, identity.accountId]).apply(([p, a]) => ASSUME_ECS_TASKS(p, region, a));
+    const assume = serviceTrustPolicy("ecs-tasks.amazonaws.com", {
+      accountId: identity.accountId,
+      sourceArn: pulumi.interpolate`arn:${partition.partition}:ecs:${region}:${identity.accountId}:*`,
+    });
     this.taskRole = new aws.iam.Role(
       `${name}-task`,
       { name: spec.taskRoleName, description: `Task role of ${spec.name} in ${region}`, assumeRolePolicy: assume },

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import { NetworkSpec } from "../stacks/plan";
+import { serviceTrustPolicy } from "./iam";
 
 export interface NetworkArgs {
   /** The planned network: CIDR, AZ count, NAT strategy and exact subnet blocks. Required. */
@@ -63,10 +64,7 @@ export class Network extends pulumi.ComponentResource {
       `${name}-flow-logs`,
       {
         description: "Lets VPC Flow Logs deliver to its CloudWatch log group",
-        assumeRolePolicy: JSON.stringify({
-          Version: "2012-10-17",
-          Statement: [{ Effect: "Allow", Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Action: "sts:AssumeRole" }],
-        }),
+        assumeRolePolicy: serviceTrustPolicy("vpc-flow-logs.amazonaws.com"),
       },
       { parent: this },
     );

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { SitePlan } from "../stacks/plan";
 import { ExternalService } from "./external-service";
+import { serviceTrustPolicy } from "./iam";
 import { secretReadStatements } from "./container-env";
 
 /** Where AWS publishes the ECS Anywhere install script (and `<url>.asc`, its detached GPG signature). */
@@ -22,13 +23,6 @@ export const SITE_MANAGED_POLICIES = {
 
 export function managedPolicyArn(partition: string, policy: string): string {
   return `arn:${partition}:iam::aws:policy/${policy}`;
-}
-
-function trustPolicy(service: string): string {
-  return JSON.stringify({
-    Version: "2012-10-17",
-    Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
-  });
 }
 
 /** Single-quotes a value for a POSIX shell. */
@@ -104,7 +98,7 @@ export class OnPremSite extends pulumi.ComponentResource {
       {
         name: plan.instanceRoleName,
         description: `ECS Anywhere hosts of site ${plan.site} (assumed through SSM)`,
-        assumeRolePolicy: trustPolicy("ssm.amazonaws.com"),
+        assumeRolePolicy: serviceTrustPolicy("ssm.amazonaws.com"),
       },
       { parent: this },
     );
@@ -122,7 +116,7 @@ export class OnPremSite extends pulumi.ComponentResource {
       {
         name: plan.executionRoleName,
         description: `Task execution role of site ${plan.site}: image pulls, awslogs, the services' secrets`,
-        assumeRolePolicy: trustPolicy("ecs-tasks.amazonaws.com"),
+        assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com"),
       },
       { parent: this },
     );
