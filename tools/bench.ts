@@ -18,7 +18,10 @@ import { PROJECT, runProgram } from "./run-plan";
 
 const GRID = [2, 5, 10, 20];
 
-/** A valid config of `regions` regions and `services` services, every service in every region. */
+/**
+ * A valid config of `regions` regions and `services` services, every service in every region; every
+ * other service is public (ALB route, auto scaling on requests), the rest are internal workers.
+ */
 export function generatedConfig(regions: number, services: number): Record<string, string> {
   const names = KNOWN_REGIONS.filter((r) => partitionOf(r) === "aws").slice(0, regions);
   if (names.length < regions) throw new Error(`only ${names.length} regions known`);
@@ -26,7 +29,16 @@ export function generatedConfig(regions: number, services: number): Record<strin
   const serviceMap = Object.fromEntries(
     Array.from({ length: services }, (_, i) => [
       `svc-${i}`,
-      { image: `public.ecr.aws/nginx/nginx:1.${i}`, cpu: 512, memory: 1024, desiredCount: 2, overrides: { [names[0]]: { desiredCount: 4 } } },
+      {
+        image: `public.ecr.aws/nginx/nginx:1.${i}`,
+        cpu: 512,
+        memory: 1024,
+        desiredCount: 2,
+        overrides: { [names[0]]: { desiredCount: 4 } },
+        ...(i % 2 === 0
+          ? { containerPort: 8080, public: true, path: `/svc-${i}/*`, autoscaling: { min: 2, max: 10, cpuTarget: 60, requestsPerTarget: 500 } }
+          : {}),
+      },
     ]),
   );
   return {
