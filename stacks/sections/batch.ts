@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { AddIssue, boolean, integer, listOf, mapOf, struct, text } from "./common";
 import { EnvironmentSchema, SecretsSchema, checkEnvironment } from "./env";
+import { checkRegionList } from "./regions";
 import { fargateSizeProblem } from "../fargate";
 import { DNS_NAME } from "../naming";
 import { editDistance } from "../regions";
@@ -220,15 +221,7 @@ export function checkBatch(jobs: Record<string, BatchJob>, declaredJobs: readonl
 
     if (job.regions) {
       if (job.regions.length === 0) add([...base, "regions"], "name at least one region, or leave regions out to run in every region");
-      const seen = new Set<string>();
-      job.regions.forEach((r, i) => {
-        if (!regions.includes(r)) {
-          add([...base, "regions", i], `"${r}" is not a configured region (configured: ${regions.join(", ") || "none"})`);
-        } else if (seen.has(r)) {
-          add([...base, "regions", i], `${r} is listed twice`);
-        }
-        seen.add(r);
-      });
+      checkRegionList(job.regions, regions, [...base, "regions"], add);
     }
 
     checkEnvironment(job.environment, job.secrets, base, add);

@@ -1,6 +1,6 @@
 /** `ecs-fleet:regions`: the AWS regions the fleet runs in, keyed by region name. */
 import { z } from "zod";
-import { AddIssue, integer, mapOf, oneOf, struct, text } from "./common";
+import { AddIssue, Path, integer, mapOf, oneOf, struct, text } from "./common";
 import { formatCidr, isNetworkAddress, networkOf, overlaps, parseCidr } from "../cidr";
 import { isKnownRegion, suggestRegion } from "../regions";
 
@@ -62,4 +62,17 @@ export function checkRegions(regions: Record<string, RegionConfig>, declared: re
       }
     }
   }
+}
+
+/** Checks a list of region names (a service's or a job's `regions`): each configured, none twice. */
+export function checkRegionList(list: readonly string[], configured: readonly string[], path: Path, add: AddIssue): void {
+  const seen = new Set<string>();
+  list.forEach((r, i) => {
+    if (!configured.includes(r)) {
+      add([...path, i], `"${r}" is not a configured region (configured: ${configured.join(", ") || "none"})`);
+    } else if (seen.has(r)) {
+      add([...path, i], `${r} is listed twice`);
+    }
+    seen.add(r);
+  });
 }

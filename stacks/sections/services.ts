@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { AddIssue, Path, boolean, integer, listOf, mapOf, percent, struct, text } from "./common";
 import { EnvironmentSchema, SecretsSchema, checkEnvironment } from "./env";
+import { checkRegionList } from "./regions";
 import { fargateSizeProblem } from "../fargate";
 import { DNS_NAME } from "../naming";
 
@@ -288,15 +289,7 @@ export function checkService(name: string, service: ServiceConfig, regions: read
     if (service.regions.length === 0 && (service.sites ?? []).length === 0) {
       add([...base, "regions"], "name at least one region, or leave regions out to run in every region");
     }
-    const seen = new Set<string>();
-    service.regions.forEach((r, i) => {
-      if (!regions.includes(r)) {
-        add([...base, "regions", i], `"${r}" is not a configured region (configured: ${regions.join(", ") || "none"})`);
-      } else if (seen.has(r)) {
-        add([...base, "regions", i], `${r} is listed twice`);
-      }
-      seen.add(r);
-    });
+    checkRegionList(service.regions, regions, [...base, "regions"], add);
   }
 
   for (const [where, override] of Object.entries(service.overrides ?? {})) {
