@@ -6,7 +6,7 @@
  * program, the offline plan and the Automation API validate the same thing the same way.
  */
 import { z } from "zod";
-import { AddIssue, Path, describeValue } from "./sections/common";
+import { AddIssue, Path } from "./sections/common";
 import { FleetConfig, HOME_REGION_KEY, NAMESPACE, NamespaceSchema, mapSections, sections } from "./schema";
 import { checkRegions } from "./sections/regions";
 import { checkService, checkServiceNames, checkServiceRoutes } from "./sections/services";
@@ -152,5 +152,3 @@ export function validateConfig(raw: Record<string, string>, ctx: ValidationConte
   return { ok: true, config: { ...(full.data as Omit<FleetConfig, "homeRegion">), homeRegion: homeRegion as string } };
 }
 
-/** Renders a raw value for messages (re-exported for callers that build their own issues). */
-export { describeValue };

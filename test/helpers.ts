@@ -14,11 +14,6 @@ export function valueOf<T>(output: pulumi.Output<T> | pulumi.Input<T>): Promise<
   return new Promise((resolve) => pulumi.output(output).apply((v) => resolve(v as T)));
 }
 
-/** Whether an Output is secret. */
-export function isSecretOutput(output: pulumi.Output<unknown>): Promise<boolean> {
-  return pulumi.isSecret(output);
-}
-
 /** Waits until every pending registration has been answered, then returns the recorder. */
 export async function registered(): Promise<typeof recorder> {
   await settle();

@@ -197,11 +197,6 @@ const typeStates: Record<string, StateFn> = {
   }),
 };
 
-/** Registers per-type outputs (for components that need more than the generic shape). */
-export function registerMockState(type: string, fn: StateFn): void {
-  typeStates[type] = fn;
-}
-
 function arnFor(type: string, region: string, physicalName: string): string {
   // aws:ecs/cluster:Cluster -> service "ecs", kind "cluster"
   const m = /^aws:([^/]+)\/([^:]+):/.exec(type);
@@ -360,18 +355,13 @@ export class Recorder {
   }
 }
 
-/** Masks secrets in a value that went through `serializeProperties` (stack outputs). */
-export function maskSerialized(value: unknown): unknown {
-  return maskSecrets(value).value;
-}
-
 /**
  * Resolves a value holding Outputs to plain JSON with every secret replaced by `[secret]`.
  * Used for stack outputs in the plan and in tests.
  */
 export async function resolveMasked(value: unknown): Promise<unknown> {
   const serialized = await pulumi.runtime.serializeProperties("outputs", { value: value as pulumi.Input<unknown> });
-  return maskSerialized(serialized.value);
+  return maskSecrets(serialized.value).value;
 }
 
 /** Waits until every pending registration has been answered (outputs of all resources resolve). */
