@@ -5,7 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { readStackFile } from "../tools/stack-file";
+import { readStackFile } from "../offline/stack-file";
 import { validateConfig } from "../stacks/validate";
 import { applyConfigChanges, readProject } from "./config-edit";
 import { ConfigInvalidError, StackNotFoundError } from "./errors";

@@ -2,7 +2,7 @@
  * Bridges the mock runtime's recorder (tools/mocks.ts) to the rules: what `npm run plan` passes to
  * `evaluate`. Pure; only the recorder's types are imported.
  */
-import type { RecordedResource } from "../tools/mocks";
+import type { RecordedResource } from "../offline/mocks";
 import { PolicyResource } from "./types";
 
 /**

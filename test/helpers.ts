@@ -2,9 +2,9 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { recorder } from "./setup";
-import { settle } from "../tools/mocks";
-import { runProgram } from "../tools/run-plan";
-import { readStackFile } from "../tools/stack-file";
+import { settle } from "../offline/mocks";
+import { runProgram } from "../offline/run-plan";
+import { readStackFile } from "../offline/stack-file";
 
 /** The repository root (where the Pulumi.<stack>.yaml files are). */
 export const ROOT = path.resolve(__dirname, "..");

@@ -3,7 +3,7 @@
  * and what the recorder saw is forgotten before every test.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { Recorder } from "../tools/mocks";
+import { Recorder } from "../offline/mocks";
 
 /** The one recorder every test reads. */
 export const recorder = new Recorder();

@@ -13,8 +13,8 @@ import { performance } from "perf_hooks";
 import { KNOWN_REGIONS, partitionOf } from "../stacks/regions";
 import { validateConfig } from "../stacks/validate";
 import { planFleet } from "../stacks/plan";
-import { Recorder } from "./mocks";
-import { PROJECT, runProgram } from "./run-plan";
+import { Recorder } from "../offline/mocks";
+import { PROJECT, runProgram } from "../offline/run-plan";
 
 const GRID = [2, 5, 10, 20];
 

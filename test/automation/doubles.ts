@@ -13,7 +13,7 @@ import type { HealthCheck, HealthChecker, HealthOutputs, HealthReport, HealthTar
 import { imageOf } from "../../automation/rollout";
 import type { FleetConfig } from "../../stacks/schema";
 import { validateConfig } from "../../stacks/validate";
-import { readStackFile } from "../../tools/stack-file";
+import { readStackFile } from "../../offline/stack-file";
 
 export const FIXTURE_PROJECT = path.join(__dirname, "fixtures", "project");
 

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { BatchChainOutputs, BatchEnvironment, BatchJobOutputs, chainDefinition } from "../../components/batch-environment";
 import { BatchRegionPlan, planBatch } from "../../stacks/batch-plan";
 import { BatchJob } from "../../stacks/sections/batch";
-import { RecordedResource } from "../../tools/mocks";
+import { RecordedResource } from "../../offline/mocks";
 import { recorder, registered, valueOf } from "../helpers";
 
 const REGION = "eu-west-1";

@@ -3,7 +3,7 @@ import * as aws from "@pulumi/aws";
 import { FargateService, FargateServiceArgs } from "../../components/fargate-service";
 import { validateConfig } from "../../stacks/validate";
 import { RegionalServiceSpec, planFleet } from "../../stacks/plan";
-import { MOCK_ACCOUNT_ID, RecordedResource } from "../../tools/mocks";
+import { MOCK_ACCOUNT_ID, RecordedResource } from "../../offline/mocks";
 import { recorder, registered, valueOf } from "../helpers";
 
 function spec(service: Record<string, unknown>, opts: { dns?: boolean; region?: string; stack?: string } = {}): RegionalServiceSpec {

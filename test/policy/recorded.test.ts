@@ -8,7 +8,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { evaluate } from "../../policy/evaluate";
 import { fromRecorded } from "../../policy/recorded";
-import { settle } from "../../tools/mocks";
+import { settle } from "../../offline/mocks";
 import { recorder } from "../setup";
 
 const REGION = "eu-west-1";

@@ -1,9 +1,9 @@
 import { expect } from "chai";
 import * as path from "path";
 import { recorder } from "../setup";
-import { runProgram } from "../../tools/run-plan";
-import { readStackFile } from "../../tools/stack-file";
-import { RecordedResource } from "../../tools/mocks";
+import { runProgram } from "../../offline/run-plan";
+import { readStackFile } from "../../offline/stack-file";
+import { RecordedResource } from "../../offline/mocks";
 import { rawConfig, validConfig } from "../config-fixtures";
 import { runShippedStack } from "../helpers";
 

@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import * as path from "path";
-import { runProgram } from "../../tools/run-plan";
-import { readStackFile } from "../../tools/stack-file";
-import { describeService, renderPlan } from "../../tools/plan";
+import { runProgram } from "../../offline/run-plan";
+import { readStackFile } from "../../offline/stack-file";
+import { describeService, renderPlan } from "../../offline/report";
 import { recorder } from "../helpers";
 
 const ROOT = path.resolve(__dirname, "..", "..");

@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { runProgram } from "../../tools/run-plan";
-import { RecordedResource } from "../../tools/mocks";
+import { runProgram } from "../../offline/run-plan";
+import { RecordedResource } from "../../offline/mocks";
 import { recorder } from "../helpers";
 
 const REGIONS = {

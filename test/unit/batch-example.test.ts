@@ -2,7 +2,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { configMap } from "../../tools/stack-file";
+import { configMap } from "../../offline/stack-file";
 import { formatIssue, validateConfig } from "../../stacks/validate";
 import { planBatch } from "../../stacks/batch-plan";
 
