@@ -60,6 +60,10 @@ export interface OperationOptions {
   message?: string;
   /** Cancels the operation. */
   signal?: AbortSignal;
+  /** preview/up only: URNs to limit the operation to (a component's children included). Default all. */
+  target?: string[];
+  /** preview/up only: also operate on the targets' dependents. Default false. */
+  targetDependents?: boolean;
 }
 
 /** The stack as the rollout sees it (tests use a recording double). */
@@ -90,8 +94,13 @@ export interface LockRetryOptions {
 /** The subset of an Automation API `Stack` this library calls (the seam tests record). */
 export type AutomationStack = Pick<
   auto.Stack,
-  "name" | "up" | "preview" | "refresh" | "destroy" | "outputs" | "getAllConfig" | "setConfig" | "removeConfig"
+  "name" | "up" | "preview" | "refresh" | "destroy" | "outputs" | "getAllConfig" | "setConfig" | "removeConfig" | "listTags" | "setTag" | "removeTag"
 >;
+
+/** The target options of an operation, passed on only when set. */
+function targetOptions(o: OperationOptions): { target?: string[]; targetDependents?: boolean } {
+  return o.target ? { target: [...o.target], targetDependents: o.targetDependents ?? false } : {};
+}
 
 /** How a stack is selected; the default is `LocalWorkspace.selectStack`. */
 export type SelectStack = (args: auto.LocalProgramArgs, options: auto.LocalWorkspaceOptions) => Promise<AutomationStack>;
@@ -234,14 +243,14 @@ export class PulumiFleetStack implements FleetStack {
 
   async preview(options: OperationOptions = {}): Promise<OperationResult> {
     return this.run("preview", options, async (onEvent) => {
-      const r = await this.stack.preview({ onEvent, message: options.message, signal: options.signal, color: "never" });
+      const r = await this.stack.preview({ onEvent, message: options.message, signal: options.signal, color: "never", ...targetOptions(options) });
       return { changes: r.changeSummary ?? {} };
     });
   }
 
   async up(options: OperationOptions = {}): Promise<OperationResult> {
     return this.run("up", options, async (onEvent) => {
-      const r = await this.stack.up({ onEvent, message: options.message, signal: options.signal, color: "never" });
+      const r = await this.stack.up({ onEvent, message: options.message, signal: options.signal, color: "never", ...targetOptions(options) });
       return { changes: r.summary?.resourceChanges ?? {}, outputs: plainOutputs(r.outputs ?? {}, false) };
     });
   }
@@ -258,6 +267,27 @@ export class PulumiFleetStack implements FleetStack {
       const r = await this.stack.destroy({ onEvent, message: options.message, signal: options.signal, color: "never" });
       return { changes: r.summary?.resourceChanges ?? {} };
     });
+  }
+
+  /** Stack tags (the rollout journal and lease live there; see ./journal). */
+  async listTags(): Promise<Record<string, string>> {
+    return this.tagCall(() => this.stack.listTags());
+  }
+
+  async setTag(key: string, value: string): Promise<void> {
+    return this.tagCall(() => this.stack.setTag(key, value));
+  }
+
+  async removeTag(key: string): Promise<void> {
+    return this.tagCall(() => this.stack.removeTag(key));
+  }
+
+  private async tagCall<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw mapAutomationError(err, this.name);
+    }
   }
 
   /** The stack's outputs. Secret outputs read `[secret]` unless `showSecrets`. */
