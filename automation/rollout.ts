@@ -632,8 +632,12 @@ export async function runRollout(deps: RolloutDeps, options: RolloutOptions): Pr
         const outputs = await stack.outputs();
         const svcNow = config.services[service];
         for (const w of plan.waves) {
-          for (const t of w.targets) {
-            const r = await checkOne(healthTarget(t, service, imageOf(svcNow, t.key)), outputs, deadline);
+          for (const [i, t] of w.targets.entries()) {
+            // What the target should run now: the new image for a baked wave; else what it ran
+            // before this rollout (the journal knows when a run before this one moved its config).
+            const b = journal.beforeOf(w.index, i);
+            const expected = !baked(w.index) && b.recorded ? (b.override ?? svcNow.image) : imageOf(svcNow, t.key);
+            const r = await checkOne(healthTarget(t, service, expected), outputs, deadline);
             report.health.push(r);
             const bad = r.checks.filter((c) => !c.ok);
             // A wave not yet verified may have been stopped between its config write and its check:
