@@ -143,13 +143,14 @@ export class RecordingStack implements FleetStack, RolloutStack {
   }
 
   /** The events a preview of the current config emits: each component, its service, pending changes. */
-  private previewEvents(): FleetEvent[] {
+  private previewEvents(planning = true): FleetEvent[] {
     const config = this.config;
     const events: FleetEvent[] = [];
     const images = this.images(config);
     let seq = 0;
     const ev = (urn: string, type: string, name: string, op: PendingChange["op"] | "same", region: string | null, component: string | null, componentType: string | null): void => {
-      events.push({ kind: "resource-started", urn, type, name, op, region, component, componentType, planning: true, sequence: seq++, timestamp: 0 });
+      events.push({ kind: "resource-started", urn, type, name, op, region, component, componentType, planning, sequence: seq++, timestamp: 0 });
+      events.push({ kind: "resource-finished", urn, type, name, op, region, component, componentType, planning, sequence: seq++, timestamp: 0 });
     };
     ev(`urn:pulumi:${this.name}::${this.project}::pulumi:pulumi:Stack::${this.project}-${this.name}`, "pulumi:pulumi:Stack", `${this.project}-${this.name}`, "same", null, null, null);
     const all = [...Object.keys(config.regions), ...Object.keys((config as { sites?: Record<string, unknown> }).sites ?? {})];
@@ -175,7 +176,7 @@ export class RecordingStack implements FleetStack, RolloutStack {
     const events = this.previewEvents();
     for (const e of events) options?.onEvent?.(e);
     const changes: Record<string, number> = {};
-    for (const e of events) if (e.kind === "resource-started") changes[e.op] = (changes[e.op] ?? 0) + 1;
+    for (const e of events) if (e.kind === "resource-finished") changes[e.op] = (changes[e.op] ?? 0) + 1;
     this.after(call);
     return { operation: "preview", stack: this.name, changes, changesByRegion: {}, durationMs: 0, attempts: 1 };
   }
@@ -237,6 +238,11 @@ export class RecordingStack implements FleetStack, RolloutStack {
     this.calls.push(call);
     const err = this.failUp(++this.ups, config);
     if (err) throw err;
+    for (const e of this.previewEvents(false)) {
+      const component = e.kind === "resource-started" || e.kind === "resource-finished" ? e.component : null;
+      const inTarget = !options?.target || options.target.some((t) => t.split("::").pop() === component);
+      if (inTarget) options?.onEvent?.(e);
+    }
     // Only the targeted components change (all of them without a target).
     const now = this.images(config);
     for (const k of Object.keys(now)) if (!options?.target || options.target.includes(this.componentUrn(k))) this.deployed[k] = now[k];
