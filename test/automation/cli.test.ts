@@ -202,7 +202,7 @@ describe("tools/fleet (CLI)", () => {
       expect(out.image).to.equal(PNEW);
       expect(r.stderr).to.contain(`[06:00:00] image ${NEW} is ${digestOf(NEW)} (registry): rolling out ${PNEW}\n`);
       expect(r.stderr).to.match(/^\[\d\d:\d\d:\d\d\] wave 1 \(eu-west-1\): starting$/m);
-      expect(r.stderr).to.match(/^\[\d\d:\d\d:\d\d\] wave 1 \[eu-west-1\] done  06:00:02-06:05:02 \(5m00s\)$/m);
+      expect(r.stderr).to.match(/^\[\d\d:\d\d:\d\d\] wave 1 \[eu-west-1\] done {2}06:00:02-06:05:02 \(5m00s\)$/m);
       expect(r.stderr).to.match(/wave 2: health \(final\): healthy\n/);
       expect(r.stderr).to.match(/wave 1: health \(bake, 4m00s left\): healthy/);
     });
@@ -258,7 +258,7 @@ describe("tools/fleet (CLI)", () => {
       const r = await rollout(stack, [], {}, true);
       expect(r.code, r.stderr).to.equal(EXIT.ok);
       expect(r.stderr).to.contain("\x1b[");
-      expect(r.stderr).to.match(/wave 1 \[eu-west-1\] baking  since 06:00:02 \(\d+s\)  bake 5m00s left/);
+      expect(r.stderr).to.match(/wave 1 \[eu-west-1\] baking {2}since 06:00:02 \(\d+s\) {2}bake 5m00s left/);
       expect(r.stderr).to.match(/wave 2 \[us-east-1, ap-southeast-2\] pending/);
       expect(r.stderr).to.match(/ {2}eu-west-1 +\d+ done \(1 changed\) +0 running +0 failed/);
       expect(r.stderr).to.match(/ {2}health eu-west-1: healthy \(5 checks\)/);
