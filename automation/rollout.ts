@@ -27,7 +27,7 @@
 import { type Clock, systemClock } from "./clock";
 import { type ConfigChange, describeChange } from "./config-edit";
 import type { ResolvedImage, ImageResolver } from "./digest";
-import { FleetError } from "./errors";
+import { CommandError, FleetError } from "./errors";
 import type { FleetEvent } from "./events";
 import type { FleetStack, OperationOptions, OperationResult, StackOutputs } from "./fleet-stack";
 import { RolloutRefusedError, type StackFileGuard, type StackFileOutcome } from "./git";
@@ -550,6 +550,12 @@ export async function runRollout(deps: RolloutDeps, options: RolloutOptions): Pr
     force: options.force,
     settleMs: (options.leaseSettleSeconds ?? 2) * 1000,
     clock,
+  }).catch((err: unknown) => {
+    if (err instanceof FleetError && !(err instanceof CommandError)) throw err;
+    throw new RolloutRefusedError(
+      `cannot keep the rollout lease and journal in the tags of stack ${stack.name} (${errorText(err)}); ` +
+        "stack tags need Pulumi Cloud, or Pulumi CLI 3.211 or later on a self-managed backend",
+    );
   });
   emit({ kind: "lease", lease: lease.current, previous: lease.previous });
   let released = false;

@@ -6,7 +6,8 @@
  */
 import { expect } from "chai";
 import { RolloutJournal, TAG_VALUE_MAX, rolloutId, waveTag } from "../../automation/journal";
-import { LEASE_TAG, LeaseHeldError, LeaseLostError, parseLease } from "../../automation/lease";
+import { CommandError } from "../../automation/errors";
+import { LEASE_TAG, LeaseHeldError, LeaseLostError, acquireLease, parseLease } from "../../automation/lease";
 import { FailedWaveError, PreflightError, type RolloutEvent, type RolloutOptions, runRollout } from "../../automation/rollout";
 import { CrashError, FakeClock, FakeIdentity, FakeResolver, RecordingHealth, RecordingStack, fixtureRaw, pinned, report } from "./doubles";
 
@@ -286,5 +287,33 @@ describe("automation/journal", () => {
     expect(other.resumed).to.equal(false);
     expect(other.wave(1)).to.equal(undefined);
     expect(other.replaced?.id).to.equal(j.id);
+  });
+});
+
+describe("automation/lease", () => {
+  const store = () => ({ tags: {} as Record<string, string>, async listTags() { return { ...this.tags }; }, async setTag(k: string, v: string) { this.tags[k] = v; }, async removeTag(k: string) { delete this.tags[k]; } });
+
+  it("renews once half the lease is used, and stops when the tag no longer names it", async () => {
+    const s = store();
+    const clock = new FakeClock();
+    const lease = await acquireLease(s, { stack: "staging", holder: "alice", ttlMs: 10 * MIN, settleMs: 0, clock });
+    const first = lease.current.expires;
+    await clock.sleep(4 * MIN);
+    await lease.renew();
+    expect(lease.current.expires).to.equal(first); // 6 min left of 10: not yet
+    await clock.sleep(2 * MIN);
+    await lease.renew();
+    expect(Date.parse(lease.current.expires)).to.equal(clock.now().getTime() + 10 * MIN);
+    expect(parseLease(s.tags[LEASE_TAG])?.expires).to.equal(lease.current.expires);
+    delete s.tags[LEASE_TAG];
+    expect(await rejection(lease.renew())).to.be.instanceOf(LeaseLostError);
+  });
+
+  it("an old CLI on a self-managed backend (no stack tags) refuses the rollout, saying which CLI is needed", async () => {
+    const stack = stagingStack();
+    stack.setTag = async () => Promise.reject(new CommandError("pulumi command failed", "error: stack tags are not supported by this backend", 255));
+    const err = await rejection(run(stack, new RecordingHealth()));
+    expect(err.message).to.contain("stack tags need Pulumi Cloud, or Pulumi CLI 3.211 or later on a self-managed backend");
+    expect(stack.ops).to.not.include("setConfig");
   });
 });
