@@ -74,7 +74,8 @@ options:
 rollout:
   --service <name>      service to roll out (required)
   --image <ref>         new container image (required)
-  --dry-run             print waves, config changes and checks; touch nothing (no Pulumi CLI or AWS needed)
+  --dry-run             print the pinned digest, waves, config changes and checks; touch nothing
+                        (no Pulumi CLI needed; asks the image registry for the digest)
   --no-rollback         on a failed wave, leave its regions on the new image
   --bake-minutes <n>    override ecs-fleet:rollout.bakeMinutes
   --force               break another rollout's lease; deploy a wave the journal records as failed again
