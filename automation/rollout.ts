@@ -788,7 +788,10 @@ export async function runRollout(deps: RolloutDeps, options: RolloutOptions): Pr
       emit({ kind: "journal", wave: null, state: r.status });
       await release();
       if (deps.stackFile) {
-        const outcome = await deps.stackFile.finish({ commit: options.commit ?? false, message: `rollout: ${service} to ${image} on ${stack.name} (${r.status})` });
+        const file = deps.stackFile.file;
+        const outcome = await deps.stackFile
+          .finish({ commit: options.commit ?? false, message: `rollout: ${service} to ${image} on ${stack.name} (${r.status})` })
+          .catch((err: unknown): StackFileOutcome => ({ file, tracked: true, changed: true, warning: `could not check ${file} with git (${errorText(err)}): commit it by hand` }));
         r.stackFile = outcome;
         emit({ kind: "stack-file", outcome });
       }
