@@ -165,7 +165,7 @@ export class RolloutView {
           .map(([r, c]) => `${r} ${countsText(c)}`)
           .join(", ");
         this.log(`${e.wave ? `wave ${e.wave}` : "final"}: up done: ${countsText(e.result.changes)}${regions ? ` (${regions})` : ""}`);
-        if (e.wave) this.waveState(e.wave, "checking");
+        if (e.wave && this.waves.get(e.wave)?.state === "deploying") this.waveState(e.wave, "checking");
         return;
       }
       case "health":

@@ -58,6 +58,7 @@ describe("automation/rollout: safety scenarios", () => {
     const result = await run(stack, health, { holder: "ci-job-42", onProgress: (e) => events.push(e) }, clock);
 
     expect(result.status).to.equal("completed");
+    expect(result.journal.resumed).to.equal(true);
     expect(result.waves.map((w) => w.status)).to.deep.equal(["succeeded", "succeeded"]);
     expect(result.waves[0].changes).to.deep.equal([]); // config already written
     expect(checkedOnNew(health)).to.deep.equal(["eu-west-1", "us-east-1", "ap-southeast-2"]);
