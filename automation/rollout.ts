@@ -368,7 +368,17 @@ export type RolloutEvent =
   | { kind: "wave-started"; wave: number; targets: string[] }
   | { kind: "config-written"; wave: number | null; changes: ConfigChange[] }
   | { kind: "preview-started"; wave: number | null }
-  | { kind: "preview-finished"; wave: number | null; result: OperationResult; targets: string[]; outside: string[] }
+  | {
+      kind: "preview-finished";
+      wave: number | null;
+      result: OperationResult;
+      /** URNs the up is limited to. */
+      targets: string[];
+      /** Pending changes inside the targets (what the up will do), `urn (op)`. */
+      inside: string[];
+      /** Pending changes outside them (they stop the rollout). */
+      outside: string[];
+    }
   | { kind: "up-started"; wave: number | null; targets: string[] }
   | { kind: "up-finished"; wave: number | null; result: OperationResult }
   | { kind: "health"; wave: number; phase: "settle" | "bake" | "final" | "rollback"; reports: HealthReport[]; bakeRemainingMs?: number }
@@ -683,6 +693,7 @@ export async function runRollout(deps: RolloutDeps, options: RolloutOptions): Pr
         return [`${c.type}::${c.name}`, t.key] as const;
       }));
       const urns = new Map<string, string>();
+      const inside = new Map<string, string>();
       const outside = new Map<string, string>();
       emit({ kind: "preview-started", wave });
       const preview = await stack.preview({
@@ -693,13 +704,14 @@ export async function runRollout(deps: RolloutDeps, options: RolloutOptions): Pr
           const key = e.componentType ? wanted.get(`${e.componentType}::${e.component}`) : undefined;
           if (key !== undefined) {
             if (e.type === e.componentType && e.name === e.component) urns.set(key, e.urn);
+            else if (!NO_CHANGE.has(e.op)) inside.set(e.urn, `${e.urn} (${e.op})`);
           } else if (!NO_CHANGE.has(e.op) && e.type !== "pulumi:pulumi:Stack") {
             outside.set(e.urn, `${e.urn} (${e.op})`);
           }
         },
       });
       const list = [...outside.values()];
-      emit({ kind: "preview-finished", wave, result: preview, targets: [...urns.values()], outside: list });
+      emit({ kind: "preview-finished", wave, result: preview, targets: [...urns.values()], inside: [...inside.values()], outside: list });
       if (list.length > 0) {
         const shown = list.slice(0, 10).join(", ");
         throw new WaveBlocked(
