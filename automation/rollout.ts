@@ -514,7 +514,8 @@ const NO_CHANGE = new Set(["same", "read"]);
  * (ImageReferenceError) or one the registry cannot resolve (ImageResolutionError), invalid config
  * (ConfigInvalidError), unknown service (RolloutPlanError), a refusal (StackFileDirtyError,
  * FailedWaveError, PreflightError), another rollout's lease (LeaseHeldError), or errors reading
- * the stack.
+ * the stack — and when another rollout broke this one's lease (LeaseLostError): it then stops
+ * between two steps, and the journal says how far it got.
  */
 export async function runRollout(deps: RolloutDeps, options: RolloutOptions): Promise<RolloutResult> {
   const clock = deps.clock ?? systemClock;
@@ -561,7 +562,7 @@ export async function runRollout(deps: RolloutDeps, options: RolloutOptions): Pr
     settleMs: (options.leaseSettleSeconds ?? 2) * 1000,
     clock,
   }).catch((err: unknown) => {
-    if (err instanceof FleetError && !(err instanceof CommandError)) throw err;
+    if (!(err instanceof CommandError)) throw err;
     throw new RolloutRefusedError(
       `cannot keep the rollout lease and journal in the tags of stack ${stack.name} (${errorText(err)}); ` +
         "stack tags need Pulumi Cloud, or Pulumi CLI 3.211 or later on a self-managed backend",
