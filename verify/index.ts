@@ -7,8 +7,9 @@ import { Model } from "./model";
 import { routing } from "./checks/routing";
 import { health } from "./checks/health";
 import { network } from "./checks/network";
+import { iam } from "./checks/iam";
 
-export const CHECKS: Check[] = [routing, health, network];
+export const CHECKS: Check[] = [routing, health, network, iam];
 
 /** Runs every check (or the named ones) over the plan. */
 export async function verifyPlan(plan: VerifiablePlan, only?: string[]): Promise<Verification> {
