@@ -7,8 +7,13 @@ import { FleetPlan, RegionalServiceSpec } from "../stacks/plan";
 import { providerName } from "../stacks/naming";
 import { formatViolations, policyReport } from "../policy/evaluate";
 import { Violation } from "../policy/types";
-/** The JSON document of a plan. */
-export function planDocument(run: { stack: string; project: string; resources: RecordedResource[]; outputs: unknown; plan: FleetPlan }, violations: Violation[]) {
+import type { Verification } from "../verify/types";
+/** The JSON document of a plan (with the verifier's results when given). */
+export function planDocument(
+  run: { stack: string; project: string; resources: RecordedResource[]; outputs: unknown; plan: FleetPlan },
+  violations: Violation[],
+  verification?: Verification,
+) {
   return {
     stack: run.stack,
     project: run.project,
@@ -20,10 +25,13 @@ export function planDocument(run: { stack: string; project: string; resources: R
       provider: r.provider,
       region: r.region,
       inputs: r.inputs,
+      dependencies: r.dependencies,
+      options: r.options,
     })),
     outputs: run.outputs,
     warnings: run.plan.warnings,
     policy: policyReport(violations),
+    ...(verification ? { verification } : {}),
   };
 }
 

@@ -8,8 +8,9 @@ import { routing } from "./checks/routing";
 import { health } from "./checks/health";
 import { network } from "./checks/network";
 import { iam } from "./checks/iam";
+import { order } from "./checks/order";
 
-export const CHECKS: Check[] = [routing, health, network, iam];
+export const CHECKS: Check[] = [routing, health, network, iam, order];
 
 /** Runs every check (or the named ones) over the plan. */
 export async function verifyPlan(plan: VerifiablePlan, only?: string[]): Promise<Verification> {

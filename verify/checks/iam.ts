@@ -22,7 +22,7 @@
 import { Check, CheckResult, Failure } from "../types";
 import { ACCOUNT_ID, Model, Res, parseJson } from "../model";
 import { T, containersOf } from "../fleet";
-import { RoleView, allows, lintStatement, list, roleOf, roleView, statementsOf } from "../iam";
+import { allows, lintStatement, list, roleOf, roleView, statementsOf } from "../iam";
 import { globMatch } from "../alb";
 
 interface Need {
