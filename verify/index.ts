@@ -9,8 +9,10 @@ import { health } from "./checks/health";
 import { network } from "./checks/network";
 import { iam } from "./checks/iam";
 import { order } from "./checks/order";
+import { quotas } from "./checks/quotas";
+import { apiShapes } from "./checks/api-shapes";
 
-export const CHECKS: Check[] = [routing, health, network, iam, order];
+export const CHECKS: Check[] = [routing, health, network, iam, order, quotas, apiShapes];
 
 /** Runs every check (or the named ones) over the plan. */
 export async function verifyPlan(plan: VerifiablePlan, only?: string[]): Promise<Verification> {
