@@ -70,8 +70,12 @@ export function describeService(s: RegionalServiceSpec): string[] {
   return lines;
 }
 
-/** The human report. */
-export function renderPlan(run: { stack: string; project: string; resources: RecordedResource[]; plan: FleetPlan }, violations: Violation[]): string {
+/** The human report (`verification`: the verifier's summary lines, shown before the policy results). */
+export function renderPlan(
+  run: { stack: string; project: string; resources: RecordedResource[]; plan: FleetPlan },
+  violations: Violation[],
+  verification?: string[],
+): string {
   const lines: string[] = [];
   const { plan, resources } = run;
   lines.push(`ecs-fleet plan — project ${run.project}, stack ${run.stack}, home region ${plan.homeRegion}`);
@@ -202,6 +206,10 @@ export function renderPlan(run: { stack: string; project: string; resources: Rec
     lines.push("");
     lines.push("warnings:");
     for (const w of plan.warnings) lines.push(`  - ${w}`);
+  }
+  if (verification) {
+    lines.push("");
+    lines.push("verification (npm run verify):", ...verification);
   }
   lines.push("");
   lines.push(...formatViolations(violations));

@@ -97,7 +97,7 @@ export async function main(argv: string[]): Promise<number> {
   const verification = await verifyPlan({ stack: run.stack, resources: run.resources, outputs: run.outputs });
   const text = args.json
     ? `${JSON.stringify(planDocument(run, violations, verification), null, 2)}\n`
-    : `${renderPlan(run, violations)}\n\nverification (npm run verify):\n${formatVerification(verification).join("\n")}\n`;
+    : `${renderPlan(run, violations, formatVerification(verification))}\n`;
   if (args.out) {
     fs.writeFileSync(args.out, text);
     process.stderr.write(`plan written to ${args.out}\n`);

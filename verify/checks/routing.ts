@@ -64,7 +64,7 @@ export const routing: Check = {
       }
       if (albDns) {
         // The load balancer's own name serves the service only where its rule admits any host (or that name).
-        const answersOnAlbName = ownRules.some((r) => {
+        const answersOnAlbName = ownRules.filter((r) => r.urn === blame).some((r) => {
           const host = conditionsOf(r).find((c) => c.field === "host-header");
           return !host || host.values.some((v) => globMatch(v, albDns, true));
         });
