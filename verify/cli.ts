@@ -78,11 +78,12 @@ export function readPlanFile(file: string): VerifiablePlan {
 
 /** Plans the stack under the mock runtime (lazily loaded: --plan needs no Pulumi runtime). */
 async function planStack(args: VerifyArgs, io: Io): Promise<VerifiablePlan | number> {
-  const pulumi = await import("@pulumi/pulumi");
-  const { Recorder } = await import("../offline/mocks");
-  const { PROJECT, runProgram } = await import("../offline/run-plan");
-  const { readStackFile } = await import("../offline/stack-file");
-  const { formatIssue } = await import("../stacks/validate");
+  // Loaded here, not at the top: verifying a saved plan needs no Pulumi runtime.
+  const pulumi = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
+  const { Recorder } = require("../offline/mocks") as typeof import("../offline/mocks");
+  const { PROJECT, runProgram } = require("../offline/run-plan") as typeof import("../offline/run-plan");
+  const { readStackFile } = require("../offline/stack-file") as typeof import("../offline/stack-file");
+  const { formatIssue } = require("../stacks/validate") as typeof import("../stacks/validate");
   const file = args.configFile ?? path.resolve(__dirname, "..", `Pulumi.${args.stack}.yaml`);
   if (!fs.existsSync(file)) {
     io.err(`no stack config at ${file}\n`);

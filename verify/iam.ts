@@ -59,7 +59,20 @@ export function roleView(model: Model, role: Res): RoleView {
 }
 
 /** Whether the role's identity policies allow `action` on `resource`, per AWS's evaluation logic. */
-export async function allows(view: RoleView, action: string, resource: string): Promise<{ allowed: boolean; error?: string }> {
+export async function allows(
+  view: RoleView,
+  action: string,
+  resource: string,
+  context: Record<string, string> = {},
+  resourcePolicy?: PolicyDocument,
+): Promise<{ allowed: boolean; error?: string }> {
+  // KMS decides with the key policy too; a key the plan does not hold is assumed to have AWS's
+  // default key policy, which lets IAM policies of the account decide.
+  // https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html
+  const keyPolicy =
+    action.toLowerCase().startsWith("kms:") && !resourcePolicy
+      ? { Version: "2012-10-17", Statement: [{ Sid: "Enable IAM User Permissions", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT_ID}:root` }, Action: "kms:*", Resource: "*" }] }
+      : resourcePolicy;
   const result = await runSimulation(
     {
       identityPolicies: view.policies.map((p, i) => ({ name: `${i}-${p.name}`, policy: p.document as any })),
@@ -71,8 +84,9 @@ export async function allows(view: RoleView, action: string, resource: string): 
         // Same account: the identity policies decide (a resource in another account also needs its
         // own resource policy, which the plan does not hold).
         resource: { accountId: ACCOUNT_ID, resource },
-        contextVariables: {},
+        contextVariables: context,
       },
+      ...(keyPolicy ? { resourcePolicy: keyPolicy } : {}),
     } as any,
     {},
   );

@@ -29,6 +29,8 @@ interface Need {
   action: string;
   resource: string;
   why: string;
+  /** Request context the caller's request carries (so conditions in the policies evaluate as in AWS). */
+  context?: Record<string, string>;
 }
 
 /** The ARN a container's `valueFrom` names, as IAM sees the request. */
@@ -97,7 +99,10 @@ export const iam: Check = {
               : model.ofType("aws:ssm/parameter:Parameter").find((x) => sr.arn.endsWith(`parameter/${String(x.state.name).replace(/^\//, "")}`))?.inputs.keyId;
           const keyArn = typeof key === "string" ? (model.ref(key, T.kmsKey)?.state.arn ?? key) : undefined;
           if (keyArn && keyArn.startsWith("arn:aws:kms:")) {
-            need(role, { action: "kms:Decrypt", resource: keyArn, why: `${label}'s secret ${s.name} is encrypted with ${keyArn}` }, d.owner);
+            // The decrypt happens through Secrets Manager / SSM on the role's behalf.
+            // https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service
+            const via = `${sr.kind === "secretsmanager" ? "secretsmanager" : "ssm"}.${sr.region}.amazonaws.com`;
+            need(role, { action: "kms:Decrypt", resource: keyArn, why: `${label}'s secret ${s.name} is encrypted with ${keyArn}`, context: { "kms:ViaService": via } }, d.owner);
           } else if (sr.account !== ACCOUNT_ID && sr.kind === "secretsmanager") {
             // A secret shared across accounts must be encrypted with a customer managed key, which the
             // reader must be allowed to use. https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_examples_cross.html
@@ -190,7 +195,8 @@ export const iam: Check = {
         { action: "ecs:Poll", resource: containerInstance },
         { action: "ecs:StartTelemetrySession", resource: containerInstance },
       ]) {
-        need(role, { ...n, why }, act);
+        // The ECS agent's calls name the cluster (condition key ecs:cluster).
+        need(role, { ...n, why, context: n.action.startsWith("ecs:") ? { "ecs:cluster": clusterArn } : {} }, act);
       }
     }
 
@@ -200,7 +206,8 @@ export const iam: Check = {
       for (const u of view.unknown) failures.push({ urn: role.urn, message: `role ${role.state.name} has managed policy ${u} attached, whose document verify does not know; add it to verify/managed-policies.ts` });
       for (const n of list_) {
         evaluated++;
-        const r = await allows(view, n.action, n.resource);
+        const key = n.action === "kms:Decrypt" ? model.ofType(T.kmsKey).find((k) => k.state.arn === n.resource) : undefined;
+        const r = await allows(view, n.action, n.resource, n.context ?? {}, parseJson(key?.inputs.policy));
         if (!r.allowed) {
           failures.push({
             urn: view.policies.find((p) => !p.awsManaged)?.urn ?? role.urn,
