@@ -39,6 +39,25 @@ describe("verify: iam", function () {
     expect(r.failures.some((f) => f.urn === p.urn && /secretsmanager:GetSecretValue/.test(f.message) && /DB_PASSWORD/.test(f.message))).to.equal(true, JSON.stringify(r.failures));
   });
 
+  it("requires kms:Decrypt (through Secrets Manager) when the plan encrypts a referenced secret with a customer key", async () => {
+    const plan = copy(fixed);
+    const provider = find(plan, "aws:ecs/service:Service", (x) => x.name === "eu-west-1-api-service").provider;
+    const base = { parent: null, provider, region: "eu-west-1", custom: true, dependencies: [], options: {} };
+    plan.resources.push({ ...base, urn: "urn:test::kms-key", type: "aws:kms/key:Key", name: "secrets-key", inputs: { description: "secrets" } });
+    plan.resources.push({ ...base, urn: "urn:test::secret", type: "aws:secretsmanager/secret:Secret", name: "db", inputs: { name: "prod/api/db", kmsKeyId: "secrets-key-" } });
+    const model = new Model(plan);
+    const key = model.ofType("aws:kms/key:Key")[0];
+    find(plan, "aws:secretsmanager/secret:Secret").inputs.kmsKeyId = key.state.arn;
+    const missing = await run(plan);
+    expect(missing.failures.some((f) => /may not kms:Decrypt on arn:aws:kms:eu-west-1:123456789012:key\//.test(f.message))).to.equal(true, JSON.stringify(missing.failures));
+    // api reads the eu-west-1 secret in both its regions.
+    for (const name of ["eu-west-1-api-exec", "us-east-1-api-exec"]) {
+      editPolicy(plan, name, (st) => [...st, { Effect: "Allow", Action: "kms:Decrypt", Resource: key.state.arn, Condition: { StringEquals: { "kms:ViaService": "secretsmanager.eu-west-1.amazonaws.com" } } }]);
+    }
+    const granted = await run(plan);
+    expect(granted.failures, JSON.stringify(granted.failures, null, 1)).to.deep.equal([]);
+  });
+
   it("catches an execution role that may read a secret no container references", async () => {
     const plan = copy(fixed);
     editPolicy(plan, "eu-west-1-web-exec", (st) => [...st, { Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/other-??????" }]);
