@@ -74,7 +74,7 @@ describe("verify: order, quotas, API shapes", function () {
       expect(r.examined.limits).to.be.greaterThan(100);
     });
 
-    it("catches 101 rules on a listener, 6 condition values in a rule, 6 security groups on a task, 5,001 tasks and a 34-character target group name", () => {
+    it("catches 101 rules on a load balancer, 6 condition values in a rule, 6 security groups on a task, 5,001 tasks and a 34-character target group name", () => {
       const plan = copy(prod);
       const rule = find(plan, "aws:lb/listenerRule:ListenerRule", (r) => r.name === "eu-west-1-web-rule");
       for (let i = 0; i < 100; i++) plan.resources.push({ ...JSON.parse(JSON.stringify(rule)), urn: `${rule.urn}-${i}`, name: `${rule.name}-${i}`, inputs: { ...rule.inputs, priority: 40000 + i } });
@@ -85,7 +85,7 @@ describe("verify: order, quotas, API shapes", function () {
       const tg = find(plan, "aws:lb/targetGroup:TargetGroup", (t) => t.name === "eu-west-1-api-tg");
       tg.inputs.namePrefix = "api-long";
       const messages = runQuotas(plan).failures.map((f) => f.message);
-      expect(messages.some((m) => /rules on listener eu-west-1-alb-https: 10[2-9], AWS allows 100/.test(m))).to.equal(true, messages.join("\n"));
+      expect(messages.some((m) => /rules on load balancer eu-west-1-alb .*: 10[2-9], AWS allows 100/.test(m))).to.equal(true, messages.join("\n"));
       expect(messages.some((m) => /condition values of rule eu-west-1-web-rule: 6, AWS allows 5/.test(m))).to.equal(true);
       expect(messages.some((m) => /security groups on the tasks of eu-west-1-api-service: 6/.test(m))).to.equal(true);
       expect(messages.some((m) => /desired tasks of eu-west-1-api-service: 5001/.test(m))).to.equal(true);

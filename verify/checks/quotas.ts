@@ -2,8 +2,9 @@
  * Quotas and limits: AWS's fixed limits that a plan can break without any API call failing until
  * deploy time.
  *
- * - Application Load Balancer: 100 rules per listener (default not counted), 100 target groups per
- *   load balancer, 5 condition values and 5 wildcards per rule.
+ * - Application Load Balancer: 100 rules per load balancer, all listeners together (default rules
+ *   not counted; so at most 100 on any listener), 100 target groups per load balancer, 5 target
+ *   groups per action, 5 condition values and 5 wildcards per rule.
  *   https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html
  * - VPC: 60 inbound and 60 outbound rules per security group, 5 security groups per network
  *   interface. https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html
@@ -64,12 +65,22 @@ export const quotas: Check = {
 
     for (const lb of model.ofType(T.loadBalancer)) {
       const tgs = new Set<string>();
+      let lbRules = 0;
+      const perAction = (urn: string, what: string, a: any) => {
+        if (a?.type === "forward" && a.forward?.targetGroups) limit(urn, `target groups of one action of ${what}`, (a.forward.targetGroups as any[]).length, 5, "forward to fewer target groups");
+      };
       for (const listener of listenersOf(model, lb)) {
         const rules = rulesOf(model, listener);
-        limit(listener.urn, `rules on listener ${listener.name}`, rules.length, 100, "use fewer rules (share one per host or path) or another listener/load balancer");
-        for (const a of (listener.inputs.defaultActions as any[]) ?? []) forwardsTo(a).forEach((t) => tgs.add(t));
+        lbRules += rules.length;
+        for (const a of (listener.inputs.defaultActions as any[]) ?? []) {
+          forwardsTo(a).forEach((t) => tgs.add(t));
+          perAction(listener.urn, `listener ${listener.name}`, a);
+        }
         for (const rule of rules) {
-          for (const a of (rule.inputs.actions as any[]) ?? []) forwardsTo(a).forEach((t) => tgs.add(t));
+          for (const a of (rule.inputs.actions as any[]) ?? []) {
+            forwardsTo(a).forEach((t) => tgs.add(t));
+            perAction(rule.urn, `rule ${rule.name}`, a);
+          }
           const conditions = conditionsOf(rule);
           const values = conditions.reduce((n, c) => n + c.values.length, 0);
           const wildcards = conditions.reduce((n, c) => n + c.values.reduce((m, v) => m + (v.match(/[*?]/g)?.length ?? 0), 0), 0);
@@ -77,6 +88,7 @@ export const quotas: Check = {
           limit(rule.urn, `wildcards in rule ${rule.name}`, wildcards, 5, "use fewer * and ? (split the rule)");
         }
       }
+      limit(lb.urn, `rules on load balancer ${lb.name} (all listeners, default rules not counted)`, lbRules, 100, "use fewer rules (one per host or path) or another load balancer");
       limit(lb.urn, `target groups behind load balancer ${lb.name}`, tgs.size, 100, "spread services over more load balancers");
       limit(lb.urn, `security groups of load balancer ${lb.name}`, ((lb.inputs.securityGroups as string[]) ?? []).length, 5, "merge security groups");
     }
