@@ -48,7 +48,23 @@ export interface RecordedResource {
     protect: boolean;
     dependsOn: string[];
     retainOnDelete: boolean;
+    /** Aliases as registered: URNs, or `{ name, type, parent, stack, project }` specs. */
+    aliases: unknown[];
   };
+  /**
+   * What the resource waits for: every resource the engine orders it after, with `explicit` when
+   * named in `dependsOn` and `inputs` listing the input keys whose values come from it.
+   */
+  dependencies: RecordedDependency[];
+}
+
+/** One edge of the dependency graph the engine orders operations by. */
+export interface RecordedDependency {
+  urn: string;
+  /** Named in `dependsOn` (directly, or as a child of a component named there). */
+  explicit: boolean;
+  /** Top-level input keys whose value comes from this resource. */
+  inputs: string[];
 }
 
 /** One provider function call (data source), as the engine would see it. */
@@ -206,6 +222,28 @@ function arnFor(type: string, region: string, physicalName: string): string {
 }
 
 /**
+ * The id and state the mock engine answers a registration with. Pure and deterministic, so the
+ * verifier (verify/model.ts) can recompute the ids and ARNs a recorded plan refers to.
+ */
+export function mockState(type: string, name: string, inputs: Record<string, any>, region: string): { id: string; state: Record<string, any> } {
+  const id = `${name}-${shortHash(`${type}::${name}`)}`;
+  if (type.startsWith("pulumi:providers:")) {
+    return { id, state: { ...inputs } };
+  }
+  const explicit = typeof inputs.name === "string" ? (inputs.name as string) : undefined;
+  const prefix = typeof inputs.namePrefix === "string" ? (inputs.namePrefix as string) : undefined;
+  const physicalName = explicit ?? `${prefix ?? `${name}-`}${shortHash(name, 7)}`;
+  const base: Record<string, unknown> = {
+    ...inputs,
+    id,
+    name: physicalName,
+    arn: arnFor(type, region, physicalName),
+  };
+  const extra = typeStates[type]?.({ name, physicalName, region, inputs, id }) ?? {};
+  return { id, state: { ...base, ...extra } };
+}
+
+/**
  * Records every registration and invoke, and answers them deterministically. One instance per
  * process: call `reset()` between runs (tests) to forget what was recorded.
  */
@@ -230,24 +268,8 @@ export class Recorder {
 
   /** The `pulumi.runtime.Mocks` answering for AWS. */
   readonly mocks: pulumi.runtime.Mocks = {
-    newResource: (args: pulumi.runtime.MockResourceArgs): { id: string; state: any } => {
-      const id = `${args.name}-${shortHash(`${args.type}::${args.name}`)}`;
-      if (args.type.startsWith("pulumi:providers:")) {
-        return { id, state: { ...args.inputs } };
-      }
-      const region = this.regionOf(args.provider) ?? this.fallbackRegion;
-      const explicit = typeof args.inputs.name === "string" ? (args.inputs.name as string) : undefined;
-      const prefix = typeof args.inputs.namePrefix === "string" ? (args.inputs.namePrefix as string) : undefined;
-      const physicalName = explicit ?? `${prefix ?? `${args.name}-`}${shortHash(args.name, 7)}`;
-      const base: Record<string, unknown> = {
-        ...args.inputs,
-        id,
-        name: physicalName,
-        arn: arnFor(args.type, region, physicalName),
-      };
-      const extra = typeStates[args.type]?.({ name: args.name, physicalName, region, inputs: args.inputs, id }) ?? {};
-      return { id, state: { ...base, ...extra } };
-    },
+    newResource: (args: pulumi.runtime.MockResourceArgs): { id: string; state: any } =>
+      mockState(args.type, args.name, args.inputs, this.regionOf(args.provider) ?? this.fallbackRegion),
     call: (args: pulumi.runtime.MockCallArgs): Record<string, any> => {
       const region = this.regionOf(args.provider);
       this.invokes.push({ token: args.token, provider: providerUrn(args.provider), region, inputs: args.inputs });
@@ -293,6 +315,26 @@ export class Recorder {
         if (m.secret) secretInputs.push(k);
       }
       const provider = providerUrn(req.getProvider());
+      const inputDeps = new Map<string, string[]>();
+      req.getPropertydependenciesMap()?.forEach((v: any, k: string) => {
+        for (const urn of v.getUrnsList() as string[]) inputDeps.set(urn, [...(inputDeps.get(urn) ?? []), k]);
+      });
+      const dependencies: RecordedDependency[] = (req.getDependenciesList() as string[]).map((urn) => ({
+        urn,
+        // The SDK sends dependsOn and input dependencies as one list; what no input accounts for was named in dependsOn.
+        explicit: !inputDeps.has(urn),
+        inputs: [...(inputDeps.get(urn) ?? [])].sort(),
+      }));
+      const aliases: unknown[] = [
+        ...(req.getAliasurnsList?.() ?? []),
+        ...(req.getAliasesList?.() ?? []).map((a: any) => {
+          if (a.hasSpec?.()) {
+            const spec = a.getSpec();
+            return { name: spec.getName() || undefined, type: spec.getType() || undefined, parent: spec.getParenturn() || undefined, stack: spec.getStack() || undefined, project: spec.getProject() || undefined };
+          }
+          return a.getUrn?.() ?? a.toObject?.();
+        }),
+      ];
       const providers: Record<string, string> = {};
       req.getProvidersMap()?.forEach((v: string, k: string) => {
         providers[k] = providerUrn(v) ?? v;
@@ -330,7 +372,9 @@ export class Recorder {
               protect: req.getProtect() ?? false,
               dependsOn: req.getDependenciesList(),
               retainOnDelete: req.getRetainondelete() ?? false,
+              aliases,
             },
+            dependencies,
           });
         }
         callback(err, resp);

@@ -7,8 +7,13 @@ import { FleetPlan, RegionalServiceSpec } from "../stacks/plan";
 import { providerName } from "../stacks/naming";
 import { formatViolations, policyReport } from "../policy/evaluate";
 import { Violation } from "../policy/types";
-/** The JSON document of a plan. */
-export function planDocument(run: { stack: string; project: string; resources: RecordedResource[]; outputs: unknown; plan: FleetPlan }, violations: Violation[]) {
+import type { Verification } from "../verify/types";
+/** The JSON document of a plan (with the verifier's results when given). */
+export function planDocument(
+  run: { stack: string; project: string; resources: RecordedResource[]; outputs: unknown; plan: FleetPlan },
+  violations: Violation[],
+  verification?: Verification,
+) {
   return {
     stack: run.stack,
     project: run.project,
@@ -20,10 +25,13 @@ export function planDocument(run: { stack: string; project: string; resources: R
       provider: r.provider,
       region: r.region,
       inputs: r.inputs,
+      dependencies: r.dependencies,
+      options: r.options,
     })),
     outputs: run.outputs,
     warnings: run.plan.warnings,
     policy: policyReport(violations),
+    ...(verification ? { verification } : {}),
   };
 }
 
@@ -62,8 +70,12 @@ export function describeService(s: RegionalServiceSpec): string[] {
   return lines;
 }
 
-/** The human report. */
-export function renderPlan(run: { stack: string; project: string; resources: RecordedResource[]; plan: FleetPlan }, violations: Violation[]): string {
+/** The human report (`verification`: the verifier's summary lines, shown before the policy results). */
+export function renderPlan(
+  run: { stack: string; project: string; resources: RecordedResource[]; plan: FleetPlan },
+  violations: Violation[],
+  verification?: string[],
+): string {
   const lines: string[] = [];
   const { plan, resources } = run;
   lines.push(`ecs-fleet plan — project ${run.project}, stack ${run.stack}, home region ${plan.homeRegion}`);
@@ -194,6 +206,10 @@ export function renderPlan(run: { stack: string; project: string; resources: Rec
     lines.push("");
     lines.push("warnings:");
     for (const w of plan.warnings) lines.push(`  - ${w}`);
+  }
+  if (verification) {
+    lines.push("");
+    lines.push("verification (npm run verify):", ...verification);
   }
   lines.push("");
   lines.push(...formatViolations(violations));

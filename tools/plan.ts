@@ -6,11 +6,14 @@
  *   npm run plan -- --config-file f.yaml --stack prod
  *   npm run -s plan -- --stack prod --json      one JSON document on stdout
  *   npm run plan -- --stack prod --out plan.json
+ *   npm run plan -- --stack prod --verify       exit 4 when a verify/ check fails
  *
  * The security rules of policy/ run over the planned resources; their violations follow the plan.
  *
  * Exit codes: 0 planned; 1 usage or unexpected error; 2 invalid config (every problem on stderr,
- * nothing on stdout); 3 planned, but a mandatory security rule fails (after printing the plan).
+ * nothing on stdout); 3 planned, but a mandatory security rule fails (after printing the plan);
+ * 4 with --verify: planned, but a check of the fleet verifier (verify/, docs/verify.md) fails. The
+ * verification summary is always shown (and in --json as "verification").
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -22,16 +25,19 @@ import { readStackFile } from "../offline/stack-file";
 import { formatIssue } from "../stacks/validate";
 import { evaluate, hasMandatory } from "../policy/evaluate";
 import { fromRecorded } from "../policy/recorded";
+import { formatVerification, holds, verifyPlan } from "../verify";
 
 export interface PlanArgs {
   stack?: string;
   configFile?: string;
   json: boolean;
   out?: string;
+  /** Exit 4 when a verifier check fails. */
+  verify?: boolean;
   now?: Date;
 }
 
-const USAGE = `usage: npm run plan -- [--stack <name>] [--config-file <path>] [--json] [--out <file>] [--now <ISO date>]`;
+const USAGE = `usage: npm run plan -- [--stack <name>] [--config-file <path>] [--json] [--out <file>] [--now <ISO date>] [--verify]`;
 
 export function parseArgs(argv: string[]): PlanArgs {
   const args: PlanArgs = { json: false };
@@ -45,6 +51,7 @@ export function parseArgs(argv: string[]): PlanArgs {
     if (a === "--stack" || a === "-s") args.stack = value();
     else if (a === "--config-file") args.configFile = value();
     else if (a === "--json") args.json = true;
+    else if (a === "--verify") args.verify = true;
     else if (a === "--out") args.out = value();
     else if (a === "--now") {
       const d = new Date(value());
@@ -87,7 +94,10 @@ export async function main(argv: string[]): Promise<number> {
   }
 
   const violations = evaluate(fromRecorded(run.resources), { stack: run.stack, project: run.project, now: args.now });
-  const text = args.json ? `${JSON.stringify(planDocument(run, violations), null, 2)}\n` : `${renderPlan(run, violations)}\n`;
+  const verification = await verifyPlan({ stack: run.stack, resources: run.resources, outputs: run.outputs });
+  const text = args.json
+    ? `${JSON.stringify(planDocument(run, violations, verification), null, 2)}\n`
+    : `${renderPlan(run, violations, formatVerification(verification))}\n`;
   if (args.out) {
     fs.writeFileSync(args.out, text);
     process.stderr.write(`plan written to ${args.out}\n`);
@@ -97,6 +107,10 @@ export async function main(argv: string[]): Promise<number> {
   if (hasMandatory(violations)) {
     process.stderr.write(`mandatory security rules fail: see the policy section of the plan\n`);
     return 3;
+  }
+  if (args.verify && !holds(verification)) {
+    process.stderr.write(`fleet verification fails: see the verification section of the plan\n`);
+    return 4;
   }
   return 0;
 }

@@ -37,7 +37,7 @@ describe("npm run plan", function () {
     expect(r.code, r.stderr).to.equal(0);
     const doc = JSON.parse(r.stdout);
     expect(doc).to.include({ stack: "prod", project: "ecs-fleet" });
-    expect(Object.keys(doc.resources[0]).sort()).to.deep.equal(["inputs", "name", "parent", "provider", "region", "type", "urn"]);
+    expect(Object.keys(doc.resources[0]).sort()).to.deep.equal(["dependencies", "inputs", "name", "options", "parent", "provider", "region", "type", "urn"]);
     const cluster = doc.resources.find((x: any) => x.type === "aws:ecs/cluster:Cluster" && x.region === "ap-southeast-2");
     expect(cluster.provider).to.equal("urn:pulumi:prod::ecs-fleet::pulumi:providers:aws::aws-ap-southeast-2");
     expect(cluster.parent).to.match(/ecs-fleet:ecs:FargateCluster::ap-southeast-2-cluster$/);
