@@ -24,6 +24,8 @@ export function planDocument(run: { stack: string; project: string; resources: R
     outputs: run.outputs,
     warnings: run.plan.warnings,
     policy: policyReport(violations),
+    // Config facts the resources do not carry (hosts are machines): read by review/ (cost, diagram).
+    sites: Object.fromEntries(run.plan.sites.map((s) => [s.site, { region: s.region, hosts: s.hosts }])),
   };
 }
 
