@@ -133,7 +133,7 @@ export function fleetModel(doc: PlanDoc): FleetDiagram {
     const name = site.name.replace(/^site-/, "");
     const sid = `site_${ident(name)}`;
     const facts = doc.sites?.[name];
-    d.clusters.push({ id: sid, label: `site ${name} (ECS Anywhere, ${facts ? `${facts.hosts} host(s), ` : ""}home ${facts?.region ?? site.region})`, parent: null, status: "same" });
+    d.clusters.push({ id: sid, label: `site ${name} (ECS Anywhere, home ${facts?.region ?? site.region})`, parent: null, status: "same" });
     node(`${sid}_hosts`, [facts ? `${facts.hosts} on-prem host(s)` : "on-prem hosts"], sid, "cyl");
     for (const svc of descendants(doc, site).filter((r) => r.type === "aws:ecs/service:Service")) {
       const id = `${sid}_svc_${ident(String(svc.inputs.name))}`;
@@ -208,13 +208,13 @@ export function renderMermaid(d: FleetDiagram): string {
       emit(c.id, depth + 1);
       for (const n of d.nodes.filter((x) => x.cluster === c.id)) {
         const [a, b] = open[n.shape];
-        lines.push(`${pad}  ${n.id}${a}"${mermaidText(MARK[n.status] + n.label.join("<br/>"))}"${b}`);
+        lines.push(`${pad}  ${n.id}${a}"${[MARK[n.status] + n.label[0], ...n.label.slice(1)].map(mermaidText).join("<br/>")}"${b}`);
       }
       lines.push(`${pad}end`);
     }
   };
   emit(null, 1);
-  for (const n of d.nodes.filter((x) => x.cluster === null)) lines.push(`  ${n.id}["${mermaidText(n.label.join("<br/>"))}"]`);
+  for (const n of d.nodes.filter((x) => x.cluster === null)) lines.push(`  ${n.id}["${n.label.map(mermaidText).join("<br/>")}"]`);
   for (const e of d.edges) {
     const arrow = e.status === "removed" ? "-.->" : e.status === "added" ? "==>" : "-->";
     lines.push(`  ${e.from} ${arrow}${e.label ? `|${mermaidText(e.label)}|` : ""} ${e.to}`);
@@ -238,7 +238,7 @@ export function renderDot(d: FleetDiagram): string {
   const lines = [
     "digraph fleet {",
     '  graph [rankdir=LR, fontname="Helvetica", fontsize=14, nodesep=0.3, ranksep=0.9, pad=0.3, newrank=true];',
-    '  node [fontname="Helvetica", fontsize=12, style="rounded,filled", penwidth=1.4];',
+    '  node [fontname="Helvetica", fontsize=12, style="rounded,filled", penwidth=1.4, margin="0.2,0.1"];',
     '  edge [fontname="Helvetica", fontsize=10, color="#4a5568"];',
   ];
   const shape: Record<DiagramNode["shape"], string> = { box: "box", round: "box", stadium: "box", cyl: "cylinder" };
@@ -259,7 +259,9 @@ export function renderDot(d: FleetDiagram): string {
   };
   emit(null, 1);
   for (const e of d.edges) {
-    const attrs = [e.label ? `label="${dotText(e.label)}"` : "", e.status === "removed" ? 'style=dashed, color="#b31d1d"' : e.status === "added" ? 'color="#1a7f1a", penwidth=2' : ""].filter((x) => x !== "");
+    // Edge labels (the region a DNS name routes to) are left to the target's cluster: Graphviz
+    // stacks them where edges cross.
+    const attrs = [ e.status === "removed" ? 'style=dashed, color="#b31d1d"' : e.status === "added" ? 'color="#1a7f1a", penwidth=2' : ""].filter((x) => x !== "");
     lines.push(`  ${e.from} -> ${e.to}${attrs.length > 0 ? ` [${attrs.join(", ")}]` : ""};`);
   }
   lines.push("}");
