@@ -270,7 +270,6 @@ export function renderDot(d: FleetDiagram): string {
 
 /** SVG through Graphviz compiled to WebAssembly (@viz-js/viz). */
 export async function renderSvg(d: FleetDiagram): Promise<string> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const viz = await (require("@viz-js/viz") as typeof import("@viz-js/viz")).instance();
   return viz.renderString(renderDot(d), { format: "svg", engine: "dot" });
 }
