@@ -5,6 +5,13 @@
  * Each price carries the page it comes from and the date it was read. A region not in the table
  * has no price: the estimate says so instead of guessing.
  *
+ * How the figures were checked (2026-12-01): the us-east-1 Fargate, NAT gateway, ALB and public
+ * IPv4 figures match several independent write-ups of the AWS pages (e.g. vantage.sh/blog/fargate-pricing,
+ * cloudburn.io/blog/aws-nat-gateway-pricing, cloud-horizons.com ALB line item); the stored copies of
+ * the AWS pages themselves render the regional tables dynamically, so the other regions' figures are
+ * the published list prices as recorded here and should be re-read from the source pages before
+ * anyone budgets with them.
+ *
  * To refresh: open each source page, select the region, update `usd` and `date`.
  */
 
