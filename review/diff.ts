@@ -91,44 +91,49 @@ export function inputDifferences(a: unknown, b: unknown, path = ""): { path: str
 }
 
 function violationKey(v: { rule: string; urn: string; message: string }): string {
-  return `${v.rule}\u0000${v.urn}\u0000${v.message}`;
+  return `${v.rule}\u0000${key(v.urn)}\u0000${v.message}`;
 }
 
 /** Differences of two verification results, check by check. */
 export function verifyDelta(base: VerifyResult | undefined, head: VerifyResult | undefined): VerifyDelta {
   const names = [...new Set([...(base?.checks ?? []), ...(head?.checks ?? [])].map((c) => c.check))].sort();
-  const key = (f: { urn: string; message: string }) => `${f.urn}\u0000${f.message}`;
+  const failureKey = (f: { urn: string; message: string }) => `${key(f.urn)}\u0000${f.message}`;
   return {
     checks: names.map((check) => {
       const b = base?.checks.find((c) => c.check === check);
       const h = head?.checks.find((c) => c.check === check);
-      const bk = new Set((b?.failures ?? []).map(key));
-      const hk = new Set((h?.failures ?? []).map(key));
+      const bk = new Set((b?.failures ?? []).map(failureKey));
+      const hk = new Set((h?.failures ?? []).map(failureKey));
       return {
         check,
         examined: { base: b ? b.examined : null, head: h ? h.examined : null },
-        added: (h?.failures ?? []).filter((f) => !bk.has(key(f))),
-        removed: (b?.failures ?? []).filter((f) => !hk.has(key(f))),
+        added: (h?.failures ?? []).filter((f) => !bk.has(failureKey(f))),
+        removed: (b?.failures ?? []).filter((f) => !hk.has(failureKey(f))),
       };
     }),
   };
 }
 
+/** A URN without its stack, so a plan saved for another stack name still matches resource by resource. */
+function key(urn: string): string {
+  return urn.replace(/^urn:pulumi:[^:]*::/, "urn:pulumi:*::");
+}
+
 /** The resources' own inputs plus the provider they use (a provider change moves the resource). */
 function comparable(r: PlanResource): Record<string, unknown> {
-  return r.type.startsWith("pulumi:providers:") || !r.provider ? r.inputs : { ...r.inputs, "(provider)": r.provider };
+  return r.type.startsWith("pulumi:providers:") || !r.provider ? r.inputs : { ...r.inputs, "(provider)": key(r.provider) };
 }
 
 /** Diffs `head` against `base`. */
 export function diffPlans(base: PlanDoc, head: PlanDoc, labels: { base: string; head: string } = { base: "base", head: "head" }): PlanDiff {
-  const before = new Map(base.resources.map((r) => [r.urn, r]));
-  const after = new Map(head.resources.map((r) => [r.urn, r]));
+  const before = new Map(base.resources.map((r) => [key(r.urn), r]));
+  const after = new Map(head.resources.map((r) => [key(r.urn), r]));
   const placedBefore = placements(base);
   const placedAfter = placements(head);
   const changes: ResourceChange[] = [];
 
   for (const r of head.resources) {
-    const old = before.get(r.urn);
+    const old = before.get(key(r.urn));
     const placement = placedAfter.get(r.urn)!;
     if (!old) {
       changes.push({ kind: "add", urn: r.urn, type: r.type, name: r.name, placement, inputs: [] });
@@ -155,7 +160,7 @@ export function diffPlans(base: PlanDoc, head: PlanDoc, labels: { base: string; 
     changes.push(change);
   }
   for (const r of base.resources) {
-    if (after.has(r.urn)) continue;
+    if (after.has(key(r.urn))) continue;
     const change: ResourceChange = { kind: "remove", urn: r.urn, type: r.type, name: r.name, placement: placedBefore.get(r.urn)!, inputs: [] };
     if (STATEFUL_TYPES[r.type]) change.stateful = STATEFUL_TYPES[r.type];
     changes.push(change);

@@ -25,6 +25,19 @@ describe("review: plan diff", function () {
     expect(summaryLine(d)).to.equal("+0 ~0 -0 (0 replacements)");
   });
 
+  it("matches resources by URN whatever the stack name of a saved plan (urn:pulumi:<stack>::...)", () => {
+    const rename = (u: string | null) => u && u.replace(/^urn:pulumi:prod::/, "urn:pulumi:review::");
+    const saved: PlanDoc = {
+      ...base,
+      stack: "review",
+      resources: base.resources.map((r) => ({ ...r, urn: rename(r.urn)!, parent: rename(r.parent), provider: rename(r.provider) })),
+      policy: base.policy && { ...base.policy, violations: base.policy.violations.map((v) => ({ ...v, urn: rename(v.urn)! })) },
+    };
+    const d = diffPlans(saved, base);
+    expect(summaryLine(d)).to.equal("+0 ~0 -0 (0 replacements)");
+    expect(d.policy).to.deep.equal({ added: [], removed: [] });
+  });
+
   describe("prod edited: a region added, a service resized, a site removed", () => {
     it("adds exactly the new region's resources, its provider and its global DNS records", () => {
       const d = diffPlans(base, head);
