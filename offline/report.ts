@@ -32,6 +32,8 @@ export function planDocument(
     warnings: run.plan.warnings,
     policy: policyReport(violations),
     ...(verification ? { verification } : {}),
+    // Config facts the resources do not carry (hosts are machines): read by review/ (cost, diagram).
+    sites: Object.fromEntries(run.plan.sites.map((s) => [s.site, { region: s.region, hosts: s.hosts }])),
   };
 }
 

@@ -12,6 +12,7 @@ import { DnsSchema } from "./sections/dns";
 import { AlbSchema } from "./sections/alb";
 import { BatchJobSchema, BatchSchema } from "./sections/batch";
 import { SiteSchema, SitesSchema } from "./sections/sites";
+import { CostSchema } from "./sections/cost";
 
 /** The config namespace (the Pulumi project name). */
 export const NAMESPACE = "ecs-fleet";
@@ -35,6 +36,8 @@ export const sections = {
   batch: BatchSchema.default({}),
   /** On-prem sites (ECS Anywhere), keyed by site name. Default: none. */
   sites: SitesSchema.default({}),
+  /** Usage assumptions of the cost estimate (`npm run plan -- --cost`). Optional. */
+  cost: CostSchema.optional(),
 };
 
 /**

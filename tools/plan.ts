@@ -7,6 +7,9 @@
  *   npm run -s plan -- --stack prod --json      one JSON document on stdout
  *   npm run plan -- --stack prod --out plan.json
  *   npm run plan -- --stack prod --verify       exit 4 when a verify/ check fails
+ *   npm run plan -- --stack prod --diff main     what the edit changes against a git ref (or a saved --json plan)
+ *   npm run plan -- --stack prod --cost          monthly cost estimate (docs/review.md)
+ *   npm run plan -- --stack prod --diagram fleet.mmd   Mermaid (.mmd/.md), Graphviz (.dot) or SVG (.svg)
  *
  * The security rules of policy/ run over the planned resources; their violations follow the plan.
  *
@@ -26,6 +29,9 @@ import { formatIssue } from "../stacks/validate";
 import { evaluate, hasMandatory } from "../policy/evaluate";
 import { fromRecorded } from "../policy/recorded";
 import { formatVerification, holds, verifyPlan } from "../verify";
+import { resolveBase } from "../offline/base-plan";
+import { Side, costSection, diagramFile, diffDocument, renderDiffDocument } from "../review/report";
+import { costAssumptions } from "../stacks/sections/cost";
 
 export interface PlanArgs {
   stack?: string;
@@ -35,9 +41,13 @@ export interface PlanArgs {
   /** Exit 4 when a verifier check fails. */
   verify?: boolean;
   now?: Date;
+  /** Review (docs/review.md): a base to diff against, a diagram file, the cost estimate. */
+  diff?: string;
+  diagram?: string;
+  cost?: boolean;
 }
 
-const USAGE = `usage: npm run plan -- [--stack <name>] [--config-file <path>] [--json] [--out <file>] [--now <ISO date>] [--verify]`;
+const USAGE = `usage: npm run plan -- [--stack <name>] [--config-file <path>] [--json] [--out <file>] [--now <ISO date>] [--verify] [--diff <git ref | saved plan.json>] [--cost] [--diagram <file.mmd|.md|.dot|.svg>]`;
 
 export function parseArgs(argv: string[]): PlanArgs {
   const args: PlanArgs = { json: false };
@@ -53,6 +63,9 @@ export function parseArgs(argv: string[]): PlanArgs {
     else if (a === "--json") args.json = true;
     else if (a === "--verify") args.verify = true;
     else if (a === "--out") args.out = value();
+    else if (a === "--diff") args.diff = value();
+    else if (a === "--diagram") args.diagram = value();
+    else if (a === "--cost") args.cost = true;
     else if (a === "--now") {
       const d = new Date(value());
       if (Number.isNaN(d.getTime())) throw new Error(`--now: not a date\n${USAGE}`);
@@ -95,9 +108,50 @@ export async function main(argv: string[]): Promise<number> {
 
   const violations = evaluate(fromRecorded(run.resources), { stack: run.stack, project: run.project, now: args.now });
   const verification = await verifyPlan({ stack: run.stack, resources: run.resources, outputs: run.outputs });
-  const text = args.json
+  let text = args.json
     ? `${JSON.stringify(planDocument(run, violations, verification), null, 2)}\n`
     : `${renderPlan(run, violations, formatVerification(verification))}\n`;
+
+  // Review (review/): --diff replaces the plan by the diff; --cost adds the estimate; --diagram writes a file.
+  if (args.diff || args.cost || args.diagram) {
+    const head: Side = { doc: planDocument(run, violations, verification), label: `working tree ${path.basename(file)}`, assumptions: costAssumptions(stackFile.raw).assumptions };
+    let base: Side | undefined;
+    if (args.diff) {
+      let resolved;
+      try {
+        resolved = resolveBase(args.diff, file, stackFile.stack);
+      } catch (err) {
+        process.stderr.write(`${(err as Error).message}\n`);
+        return 1;
+      }
+      if (resolved.kind === "saved") base = { doc: resolved.doc, label: resolved.label, assumptions: head.assumptions };
+      else {
+        const b = resolved.stackFile;
+        const baseRun = await runProgram(recorder, { stack: b.stack, raw: b.raw, secretKeys: b.secretKeys, now: args.now });
+        if (!baseRun.ok) {
+          process.stderr.write(`--diff ${resolved.label}: the base config is invalid (${baseRun.issues.length} problem(s)):\n${baseRun.issues.map((i) => `  ${formatIssue(i)}\n`).join("")}`);
+          return 1;
+        }
+        const baseViolations = evaluate(fromRecorded(baseRun.resources), { stack: baseRun.stack, project: baseRun.project, now: args.now });
+        const baseVerification = await verifyPlan({ stack: baseRun.stack, resources: baseRun.resources, outputs: baseRun.outputs });
+        base = { doc: planDocument(baseRun, baseViolations, baseVerification), label: resolved.label, assumptions: costAssumptions(b.raw).assumptions };
+      }
+      const d = diffDocument(base, head);
+      text = args.json ? `${JSON.stringify(d, null, 2)}\n` : `${renderDiffDocument(d)}\n`;
+    } else if (args.cost) {
+      const c = costSection(head);
+      text = args.json ? `${JSON.stringify({ ...head.doc, cost: c.estimate }, null, 2)}\n` : `${text}\n${c.text}\n`;
+    }
+    if (args.diagram) {
+      try {
+        fs.writeFileSync(args.diagram, await diagramFile(args.diagram, head.doc, base?.doc));
+      } catch (err) {
+        process.stderr.write(`${(err as Error).message}\n`);
+        return 1;
+      }
+      process.stderr.write(`diagram written to ${args.diagram}\n`);
+    }
+  }
   if (args.out) {
     fs.writeFileSync(args.out, text);
     process.stderr.write(`plan written to ${args.out}\n`);

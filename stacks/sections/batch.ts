@@ -9,7 +9,7 @@ import { checkRegionList } from "./regions";
 import { fargateSizeProblem } from "../fargate";
 import { DNS_NAME } from "../naming";
 import { editDistance } from "../regions";
-import { descendantsOf, findCycles, formatCycle, graphOf, jobRegions } from "../batch-plan";
+import { descendantsOf, findCycles, formatCycle, graphOf, jobRegions } from "../batch-graph";
 
 /**
  * Job names appear in Batch job definition names (≤ 128), Step Functions state machine names (≤ 80),
