@@ -3,7 +3,7 @@
  * definition it registered, rollout COMPLETED (issue 10: a circuit-breaker rollback reaches steady
  * state, so waiting alone reports it as a success, pulumi/pulumi-aws#4487). AWS is aws-sdk-client-mock.
  */
-import { DescribeServicesCommand, ECSClient } from "@aws-sdk/client-ecs";
+import { DescribeServicesCommand, type DescribeServicesCommandOutput, type DeploymentRolloutState, ECSClient } from "@aws-sdk/client-ecs";
 import { mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
 import { AwsDeploymentChecker } from "../../automation/deployment-check";
@@ -15,8 +15,8 @@ import { EU_CLUSTER, FakeAutoStack, WEB_TASK_DEF, open, serviceStep } from "./fa
 
 const OLD_TASK_DEF = "arn:aws:ecs:eu-west-1:123456789012:task-definition/web:7";
 
-type Dep = { status: string; taskDefinition: string; rolloutState?: string; rolloutStateReason?: string };
-const service = (deployments: Dep[]) => ({ services: [{ serviceName: "web-eu-west-1", status: "ACTIVE", deployments }] });
+type Dep = { status: string; taskDefinition: string; rolloutState?: DeploymentRolloutState; rolloutStateReason?: string };
+const service = (deployments: Dep[]): Partial<DescribeServicesCommandOutput> => ({ services: [{ serviceName: "web-eu-west-1", status: "ACTIVE", deployments }] });
 
 describe("automation: up verifies the deployments it made (DescribeServices)", () => {
   const ecs = mockClient(ECSClient);
