@@ -400,7 +400,7 @@ export class PulumiFleetStack implements FleetStack {
       options,
       async (onEvent) => {
         const r = await this.stack.up({ ...this.common(options, onEvent), policyPacks: [...this.policyPacks] });
-        return { changes: r.summary?.resourceChanges ?? {}, outputs: await this.mask(r.outputs ?? {}) };
+        return { changes: r.summary?.resourceChanges ?? {}, outputMap: r.outputs ?? {} };
       },
       (t) => {
         deployed = t.deployedServices();
@@ -529,7 +529,7 @@ export class PulumiFleetStack implements FleetStack {
   private async run(
     operation: OperationKind,
     options: OperationOptions,
-    call: (onEvent: (e: auto.EngineEvent) => void) => Promise<{ changes: ChangeCounts; outputs?: StackOutputs }>,
+    call: (onEvent: (e: auto.EngineEvent) => void) => Promise<{ changes: ChangeCounts; outputMap?: auto.OutputMap }>,
     after?: (translator: EventTranslator) => void,
   ): Promise<OperationResult> {
     const started = this.clock.now().getTime();
@@ -568,6 +568,15 @@ export class PulumiFleetStack implements FleetStack {
       },
     );
     after?.(translator);
+    // Masked after the operation (outside its retry): reading the secret markers is not the update.
+    let outputs: StackOutputs | undefined;
+    if (value.outputMap) {
+      try {
+        outputs = await this.mask(value.outputMap);
+      } catch (err) {
+        throw mapAutomationError(err, this.name, 1, { operation: "stack export (after up)" });
+      }
+    }
     return {
       operation,
       stack: this.name,
@@ -576,7 +585,7 @@ export class PulumiFleetStack implements FleetStack {
       durationMs: this.clock.now().getTime() - started,
       attempts,
       policyViolations: policy,
-      ...(value.outputs ? { outputs: value.outputs } : {}),
+      ...(outputs ? { outputs } : {}),
     };
   }
 }
