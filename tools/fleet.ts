@@ -320,11 +320,11 @@ export function parseCli(argv: string[]): Parsed {
   }
   // rollout's own options
   if (command === "rollout") {
-    if (!args.service) throw new UsageError("rollout needs --service", command);
-    if (!args.image) throw new UsageError("rollout needs --image", command);
+    if (!args.service) throw new UsageError("rollout needs --service");
+    if (!args.image) throw new UsageError("rollout needs --image");
   } else {
     for (const [flag, set] of [["--service", args.service], ["--image", args.image], ["--dry-run", args.dryRun], ["--no-rollback", !args.rollback], ["--bake-minutes", args.bakeMinutes]] as const) {
-      if (set !== undefined && set !== false) throw new UsageError(`${flag} only applies to rollout`, command);
+      if (set !== undefined && set !== false) throw new UsageError(`${flag} only applies to rollout`);
     }
   }
   if (command === "destroy" && !args.yes) throw new UsageError(`destroy deletes every resource of stack ${args.stack}: confirm with --yes`, command);
@@ -539,7 +539,8 @@ export async function main(argv: string[], io: CliIO, deps: CliDeps = {}): Promi
     if (!(err instanceof UsageError)) throw err;
     // A bad command line: what is wrong and the (command's) usage on stderr; under --json also the
     // error as JSON on stdout, like every other error.
-    io.stderr.write(`error: ${err.message}\n\n${err.command ? commandHelp(err.command) : overview()}\n`);
+    const about = err.command ?? (argv.find((a) => COMMANDS.includes(a as Command)) as Command | undefined);
+    io.stderr.write(`error: ${err.message}\n\n${about ? commandHelp(about) : overview()}\n`);
     if (argv.includes("--json")) io.stdout.write(`${JSON.stringify({ error: errorJson(err) }, null, 2)}\n`);
     return EXIT.usage;
   }
