@@ -15,7 +15,15 @@ import { readStackFile } from "../../offline/stack-file";
 import { SECRET_SIG_KEY, SECRET_SIG_VALUE, secretOutputPaths } from "../../automation/fleet-stack";
 import type { PulumiFleetStack } from "../../automation/fleet-stack";
 import { EXIT, main } from "../../tools/fleet";
-import { FIXTURE_PROJECT, FakeClock } from "./doubles";
+import { type ConfigChange, applyConfigChanges } from "../../automation/config-edit";
+import { validateConfig } from "../../stacks/validate";
+import { FIXTURE_PROJECT, FakeClock, RecordingHealth, T0, fixtureRaw, outputsFor } from "./doubles";
+
+function validConfigOf(raw: Record<string, string>) {
+  const r = validateConfig(raw, { stack: "staging", project: "ecs-fleet", now: T0 });
+  if (!r.ok) throw new Error("fixture invalid");
+  return r.config;
+}
 import { FakeAutoStack, open } from "./fake-auto-stack";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -119,5 +127,73 @@ describe("automation: nested secrets of the real program stay masked", () => {
     expect(JSON.parse(masked.stdout).sites["lab-dc"].registrationCommand).to.equal("[secret]");
     const shown = await run(["outputs", "--stack", "staging", "--json", "--show-secrets"]);
     expect(JSON.parse(shown.stdout).sites["lab-dc"].activationCode).to.equal(code);
+  });
+});
+
+/** The fake with a config that `pulumi config set/rm --path` really changes (as the CLI would). */
+class ConfigurableFake extends FakeAutoStack {
+  constructor(public raw: Record<string, string>) {
+    super(raw);
+  }
+  private change(op: "set" | "remove", key: string, value?: string): void {
+    const [, ns, rest] = /^([^:]+):(.*)$/.exec(key)!;
+    const segments = [...rest.matchAll(/(?:^|\.)([A-Za-z_][A-Za-z0-9_-]*)|\["([^"]+)"\]/g)].map((m) => m[1] ?? m[2]);
+    const [top, ...pathSegs] = segments;
+    const change = op === "set" ? { op, key: `${ns}:${top}`, path: pathSegs, value: value! } : { op, key: `${ns}:${top}`, path: pathSegs };
+    this.raw = applyConfigChanges(this.raw, [change as ConfigChange], "ecs-fleet");
+    this.config = Object.fromEntries(Object.entries(this.raw).map(([k, v]) => [k, { value: v, secret: false }]));
+  }
+  override async setConfig(key: string, value: auto.ConfigValue, isPath?: boolean): Promise<void> {
+    await super.setConfig(key, value, isPath);
+    this.change("set", key, value.value);
+  }
+  override async removeConfig(key: string, isPath?: boolean): Promise<void> {
+    await super.removeConfig(key, isPath);
+    this.change("remove", key);
+  }
+}
+
+describe("automation: a rollout's --json carries no nested secret", () => {
+  it("rollout --json over the library's stack masks sites.<site>.activationCode in every up result", async () => {
+    const fake = new ConfigurableFake(fixtureRaw("staging"));
+    const code = "ACT-0123-secret";
+    fake.outputMap = {
+      regions: { value: outputsFor(validConfigOf(fake.raw)).regions, secret: false },
+      sites: { value: { lab: { clusterName: "lab", activationCode: code, registrationCommand: `register --code ${code}` } }, secret: false },
+    };
+    fake.state = {
+      version: 3,
+      deployment: {
+        resources: [
+          {
+            type: "pulumi:pulumi:Stack",
+            outputs: {
+              regions: fake.outputMap.regions.value,
+              sites: {
+                lab: {
+                  clusterName: "lab",
+                  activationCode: { [SECRET_SIG_KEY]: SECRET_SIG_VALUE, plaintext: JSON.stringify(code) },
+                  registrationCommand: { [SECRET_SIG_KEY]: SECRET_SIG_VALUE, plaintext: JSON.stringify(`register --code ${code}`) },
+                },
+              },
+            },
+          },
+        ],
+      },
+    };
+    const { stack } = await open(fake);
+    const stdout = { text: "", write(s: string) { this.text += s; return true; } };
+    const stderr = { text: "", write(s: string) { this.text += s; return true; } };
+    const exit = await main(["rollout", "--stack", "staging", "--service", "web", "--image", "registry.example.com/web:2.0", "--json"], { stdout, stderr }, {
+      workDir: FIXTURE_PROJECT,
+      clock: new FakeClock(),
+      openStack: async () => stack,
+      health: new RecordingHealth(),
+    });
+    expect(exit, stderr.text).to.equal(EXIT.ok);
+    const result = JSON.parse(stdout.text);
+    expect(result.status).to.equal("completed");
+    expect(result.finalUp.outputs.sites.lab.activationCode).to.equal("[secret]");
+    expect(stdout.text).to.not.contain(code);
   });
 });
