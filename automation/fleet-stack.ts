@@ -81,6 +81,10 @@ export interface OperationOptions {
    * definition `up` registered, rollout COMPLETED (DeploymentRolledBackError otherwise). Default true.
    */
   verifyDeployments?: boolean;
+  /** preview/up only: URNs to limit the operation to (a component's children included). Default all. */
+  target?: string[];
+  /** preview/up only: also operate on the targets' dependents. Default false. */
+  targetDependents?: boolean;
 }
 
 /** One entry of the stack's update history (`pulumi stack history`), newest first. */
@@ -150,7 +154,15 @@ export type AutomationStack = Pick<
   | "importStack"
   | "cancel"
   | "history"
+  | "listTags"
+  | "setTag"
+  | "removeTag"
 >;
+
+/** The target options of an operation, passed on only when set. */
+function targetOptions(o: OperationOptions): { target?: string[]; targetDependents?: boolean } {
+  return o.target ? { target: [...o.target], targetDependents: o.targetDependents ?? false } : {};
+}
 
 /** How a stack is opened; the default opens it without `pulumi stack select` (see defaultSelect). */
 export type SelectStack = (args: auto.LocalProgramArgs, options: auto.LocalWorkspaceOptions) => Promise<AutomationStack>;
@@ -384,7 +396,7 @@ export class PulumiFleetStack implements FleetStack {
   /** `pulumi preview`, with the project's policy pack (a mandatory violation: PolicyViolationError). */
   async preview(options: OperationOptions = {}): Promise<OperationResult> {
     return this.run("preview", options, async (onEvent) => {
-      const r = await this.stack.preview({ ...this.common(options, onEvent), policyPacks: [...this.policyPacks] });
+      const r = await this.stack.preview({ ...this.common(options, onEvent), policyPacks: [...this.policyPacks], ...targetOptions(options) });
       return { changes: r.changeSummary ?? {} };
     });
   }
@@ -399,7 +411,7 @@ export class PulumiFleetStack implements FleetStack {
       "up",
       options,
       async (onEvent) => {
-        const r = await this.stack.up({ ...this.common(options, onEvent), policyPacks: [...this.policyPacks] });
+        const r = await this.stack.up({ ...this.common(options, onEvent), policyPacks: [...this.policyPacks], ...targetOptions(options) });
         return { changes: r.summary?.resourceChanges ?? {}, outputMap: r.outputs ?? {} };
       },
       (t) => {
@@ -443,6 +455,27 @@ export class PulumiFleetStack implements FleetStack {
       const r = await this.stack.destroy(this.common(options, onEvent));
       return { changes: r.summary?.resourceChanges ?? {} };
     });
+  }
+
+  /** Stack tags (the rollout journal and lease live there; see ./journal). */
+  async listTags(): Promise<Record<string, string>> {
+    return this.tagCall(() => this.stack.listTags());
+  }
+
+  async setTag(key: string, value: string): Promise<void> {
+    return this.tagCall(() => this.stack.setTag(key, value));
+  }
+
+  async removeTag(key: string): Promise<void> {
+    return this.tagCall(() => this.stack.removeTag(key));
+  }
+
+  private async tagCall<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw mapAutomationError(err, this.name);
+    }
   }
 
   /** The stack's outputs. Secrets, also nested ones (`sites.<site>.activationCode`), read `[secret]` unless `showSecrets`. */

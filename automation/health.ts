@@ -11,6 +11,8 @@
  */
 import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient } from "@aws-sdk/client-ecs";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { isTransientAwsError } from "./retry";
 
 /**
  * The part of the stack outputs the checks read (the program's FleetStackOutputs, read structurally:
@@ -39,6 +41,11 @@ export interface HealthCheck {
   /** A failed check that may still turn healthy by itself (deployment in progress, tasks starting). */
   settling?: boolean;
   detail: string;
+  /**
+   * The check could not be made because of a transient AWS error (throttling, 429/5xx, network):
+   * the rollout asks again with backoff until the wave's timeout (./retry).
+   */
+  transient?: boolean;
 }
 
 export interface HealthReport {
@@ -93,6 +100,41 @@ function message(err: unknown): string {
   return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }
 
+function transient(err: unknown): { transient?: true } {
+  return isTransientAwsError(err) ? { transient: true } : {};
+}
+
+/** Who the AWS credentials are. */
+export interface CallerIdentity {
+  account: string;
+  arn: string;
+}
+
+/** Proves the AWS credentials work in a region (the rollout's pre-flight; tests use a double). */
+export interface IdentityChecker {
+  /** Throws what the AWS SDK throws (CredentialsProviderError, ExpiredToken, throttling, ...). */
+  callerIdentity(region: string): Promise<CallerIdentity>;
+}
+
+/**
+ * STS GetCallerIdentity: needs no permission, so it fails only when the credentials do not work.
+ * https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html
+ */
+export class AwsIdentityChecker implements IdentityChecker {
+  private readonly clients = new Map<string, STSClient>();
+  constructor(private readonly sts?: (region: string) => STSClient) {}
+
+  async callerIdentity(region: string): Promise<CallerIdentity> {
+    let c = this.clients.get(region);
+    if (!c) {
+      c = this.sts ? this.sts(region) : new STSClient({ region });
+      this.clients.set(region, c);
+    }
+    const res = await c.send(new GetCallerIdentityCommand({}));
+    return { account: res.Account ?? "?", arn: res.Arn ?? "?" };
+  }
+}
+
 export interface AwsHealthCheckerOptions {
   /** ECS client for a region. Default `new ECSClient({ region })`, one per region. */
   ecs?: (region: string) => ECSClient;
@@ -144,7 +186,7 @@ export class AwsHealthChecker implements HealthChecker {
         return report();
       }
     } catch (err) {
-      checks.push({ name: "service", ok: false, detail: `DescribeServices failed: ${message(err)}` });
+      checks.push({ name: "service", ok: false, detail: `DescribeServices failed: ${message(err)}`, ...transient(err) });
       return report();
     }
     checks.push({
@@ -186,7 +228,7 @@ export class AwsHealthChecker implements HealthChecker {
             : `primary deployment runs ${images.join(", ") || "no image"}, expected ${target.image}`,
         });
       } catch (err) {
-        checks.push({ name: "image", ok: false, detail: `DescribeTaskDefinition failed: ${message(err)}` });
+        checks.push({ name: "image", ok: false, detail: `DescribeTaskDefinition failed: ${message(err)}`, ...transient(err) });
       }
     } else {
       checks.push({ name: "image", ok: false, detail: "primary deployment names no task definition" });
@@ -214,7 +256,7 @@ export class AwsHealthChecker implements HealthChecker {
         }
       }
     } catch (err) {
-      return { name: "alarms", ok: false, detail: `DescribeAlarms failed: ${message(err)}` };
+      return { name: "alarms", ok: false, detail: `DescribeAlarms failed: ${message(err)}`, ...transient(err) };
     }
     const firing = names.filter((n) => states.get(n) === "ALARM");
     const missing = names.filter((n) => !states.has(n));

@@ -70,9 +70,27 @@ export {
   type HealthTarget,
   type HealthOutputs,
   type AwsHealthCheckerOptions,
+  type CallerIdentity,
+  type IdentityChecker,
   AwsHealthChecker,
+  AwsIdentityChecker,
   describeChecks,
 } from "./health";
+export {
+  type ImageReference,
+  type ImageResolver,
+  type ResolvedImage,
+  type RegistryImageResolverOptions,
+  ImageReferenceError,
+  ImageResolutionError,
+  RegistryImageResolver,
+  parseImageRef,
+} from "./digest";
+export { type StackFileGuard, type StackFileOutcome, GitStackFile, RolloutRefusedError, StackFileDirtyError } from "./git";
+export { type TagStore, type WaveRecord, type WaveState, RolloutJournal, rolloutId } from "./journal";
+export { type Lease, LeaseHeldError, LeaseLostError } from "./lease";
+export { isTransientAwsError, retryTransient } from "./retry";
+export { RolloutView, rolloutSummary } from "./rollout-view";
 export {
   type PlannedWave,
   type RolloutPlan,
@@ -82,7 +100,11 @@ export {
   type RolloutResult,
   type WaveOutcome,
   type RollbackOutcome,
+  type RolloutStack,
+  type PreflightReport,
   DEFAULT_BAKE_MINUTES,
+  FailedWaveError,
+  PreflightError,
   RolloutPlanError,
   describePlan,
   planRollout,

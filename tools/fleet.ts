@@ -4,7 +4,7 @@
  *   preview | up | refresh | destroy --yes    resource operations (preview/up with the policy pack)
  *   outputs [--show-secrets]                  the stack's outputs (JSON)
  *   history | cancel --yes | export | import --file F --yes    recovery
- *   rollout --service S --image I [--dry-run] [--no-rollback] [--bake-minutes N]
+ *   rollout --service S --image I [--dry-run] [--no-rollback] [--bake-minutes N] [--force] [--commit]
  *   <command> --help, --help, --version
  *
  * Progress goes to stderr (a live per-region view on a terminal, plain lines otherwise); the final
@@ -18,10 +18,19 @@ import {
   type FleetEvent,
   type HealthChecker,
   type HistoryEntry,
+  type IdentityChecker,
+  type ImageResolver,
+  type StackFileGuard,
   type OperationResult,
-  type RolloutEvent,
-  type RolloutResult,
   AwsHealthChecker,
+  AwsIdentityChecker,
+  GitStackFile,
+  ImageReferenceError,
+  LeaseHeldError,
+  LeaseLostError,
+  RegistryImageResolver,
+  RolloutRefusedError,
+  RolloutView,
   CommandError,
   ConcurrentUpdateError,
   ConfigInvalidError,
@@ -31,12 +40,15 @@ import {
   RolloutPlanError,
   StackNotFoundError,
   StateInvalidError,
-  describeChange,
   describePlan,
   openStack,
+  PROJECT_DIR,
+  systemClock,
   planRolloutFromFile,
+  rolloutSummary,
   runRollout,
 } from "../automation";
+import { readProject } from "../automation/config-edit";
 
 /** Exit codes (2 = invalid config, as in `npm run plan`; 3 is the plan's policy violations). */
 export const EXIT = {
@@ -52,6 +64,10 @@ export const EXIT = {
   waveFailed: 5,
   cliMissing: 6,
   stackNotFound: 7,
+  /** A rollout's rollback failed, or left the restored targets unhealthy: act now. */
+  rollbackFailed: 8,
+  /** A rollout refused to start, nothing changed (pre-flight, uncommitted stack file, a failed wave in the journal). */
+  refused: 9,
   /** `up` finished but a changed service's deployment was rolled back, failed or did not complete. */
   deploymentRolledBack: 10,
   /** Bad command line (unknown command or option, missing --stack, unknown service). */
@@ -60,7 +76,8 @@ export const EXIT = {
 
 const EXIT_TEXT = `exit codes: 0 ok, 1 error, 2 invalid config (or state file), 3 mandatory policy violation,
             4 stack locked (concurrent update), 5 rollout wave failed, 6 Pulumi CLI missing,
-            7 stack not found, 10 deployment rolled back (or not completed) after up, 64 usage`;
+            7 stack not found, 8 rollback failed or left targets unhealthy, 9 rollout refused (nothing changed),
+            10 deployment rolled back (or not completed) after up, 64 usage`;
 
 const COMMON_OPTIONS = `  --stack <name>        stack to operate on (required)
   --json                print the final result (or the error) as JSON on stdout
@@ -120,12 +137,15 @@ const COMMAND_HELP: Record<Command, { summary: string; usage: string; options?: 
   },
   rollout: {
     summary: "roll a new image out region by region (waves, health checks, bake, rollback)",
-    usage: "rollout --stack <name> --service <name> --image <ref> [--dry-run] [--no-rollback] [--bake-minutes <n>]",
+    usage: "rollout --stack <name> --service <name> --image <ref> [--dry-run] [--no-rollback] [--bake-minutes <n>] [--force] [--commit]",
     options: `  --service <name>      service to roll out (required)
   --image <ref>         new container image (required)
-  --dry-run             print waves, config changes and checks; touch nothing (no Pulumi CLI or AWS needed)
+  --dry-run             print the pinned digest, waves, config changes and checks; touch nothing
+                        (no Pulumi CLI needed; asks the image registry for the digest)
   --no-rollback         on a failed wave, leave its regions on the new image
-  --bake-minutes <n>    override ecs-fleet:rollout.bakeMinutes`,
+  --bake-minutes <n>    override ecs-fleet:rollout.bakeMinutes
+  --force               break another rollout's lease; deploy a wave the journal records as failed again
+  --commit              commit Pulumi.<stack>.yaml at the end (default: print the change, warn)`,
   },
 };
 
@@ -196,6 +216,12 @@ export interface CliDeps {
   workDir?: string;
   /** Clock for the config's date checks in --dry-run. */
   now?: Date;
+  /** rollout: image digests. Default RegistryImageResolver (ECR, OCI distribution API). */
+  resolver?: ImageResolver;
+  /** rollout: pre-flight caller identity. Default AwsIdentityChecker (STS). */
+  identity?: IdentityChecker;
+  /** rollout: the stack file guard. Default GitStackFile. */
+  stackFile?: (file: string) => StackFileGuard;
 }
 
 const COMMANDS = ["preview", "up", "refresh", "destroy", "outputs", "history", "cancel", "export", "import", "rollout"] as const;
@@ -223,6 +249,8 @@ interface Args {
   dryRun: boolean;
   rollback: boolean;
   bakeMinutes?: number;
+  force: boolean;
+  commit: boolean;
 }
 
 function wholeNumber(name: string, v: string | undefined, min: number, command?: Command): number | undefined {
@@ -265,6 +293,8 @@ export function parseCli(argv: string[]): Parsed {
         "dry-run": { type: "boolean", default: false },
         "no-rollback": { type: "boolean", default: false },
         "bake-minutes": { type: "string" },
+        force: { type: "boolean", default: false },
+        commit: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
     });
@@ -305,6 +335,8 @@ export function parseCli(argv: string[]): Parsed {
     dryRun: values["dry-run"],
     rollback: !values["no-rollback"],
     bakeMinutes: wholeNumber("bake-minutes", values["bake-minutes"], 0, command),
+    force: values.force,
+    commit: values.commit,
   };
   for (const [flag, set] of [
     ["--yes", args.yes],
@@ -323,7 +355,7 @@ export function parseCli(argv: string[]): Parsed {
     if (!args.service) throw new UsageError("rollout needs --service");
     if (!args.image) throw new UsageError("rollout needs --image");
   } else {
-    for (const [flag, set] of [["--service", args.service], ["--image", args.image], ["--dry-run", args.dryRun], ["--no-rollback", !args.rollback], ["--bake-minutes", args.bakeMinutes]] as const) {
+    for (const [flag, set] of [["--service", args.service], ["--image", args.image], ["--dry-run", args.dryRun], ["--no-rollback", !args.rollback], ["--bake-minutes", args.bakeMinutes], ["--force", args.force], ["--commit", args.commit]] as const) {
       if (set !== undefined && set !== false) throw new UsageError(`${flag} only applies to rollout`);
     }
   }
@@ -341,10 +373,11 @@ export function parseCli(argv: string[]): Parsed {
 /** Exit code of an error. */
 export function exitCodeOf(err: unknown): number {
   if (err instanceof UsageError || err instanceof RolloutPlanError) return EXIT.usage;
-  if (err instanceof ConfigInvalidError || err instanceof StateInvalidError) return EXIT.invalidConfig;
+  if (err instanceof ConfigInvalidError || err instanceof StateInvalidError || err instanceof ImageReferenceError) return EXIT.invalidConfig;
   if (err instanceof PolicyViolationError) return EXIT.policyViolation;
   if (err instanceof DeploymentRolledBackError) return EXIT.deploymentRolledBack;
-  if (err instanceof ConcurrentUpdateError) return EXIT.concurrentUpdate;
+  if (err instanceof ConcurrentUpdateError || err instanceof LeaseHeldError || err instanceof LeaseLostError) return EXIT.concurrentUpdate;
+  if (err instanceof RolloutRefusedError) return EXIT.refused;
   if (err instanceof PulumiCliMissingError) return EXIT.cliMissing;
   if (err instanceof StackNotFoundError) return EXIT.stackNotFound;
   return EXIT.error;
@@ -467,42 +500,6 @@ function operationSummary(r: OperationResult): string {
   return lines.join("\n");
 }
 
-function rolloutLine(e: RolloutEvent, project: string): string | undefined {
-  switch (e.kind) {
-    case "planned":
-      return `rollout of ${e.plan.service} to ${e.plan.image}: ${e.plan.waves.map((w) => `[${w.targets.map((t) => t.key).join(", ")}]`).join(" -> ")}, bake ${e.plan.bakeMinutes} min`;
-    case "wave-skipped":
-      return `wave ${e.wave} (${e.targets.join(", ")}): already on the new image, skipped`;
-    case "wave-started":
-      return `wave ${e.wave} (${e.targets.join(", ")}): starting`;
-    case "config-written":
-      return `${e.wave ? `wave ${e.wave}` : "promote"}: config ${e.changes.map((c) => describeChange(c, project)).join("; ") || "unchanged"}`;
-    case "up-started":
-      return `${e.wave ? `wave ${e.wave}` : "final"}: up`;
-    case "up-finished":
-      return `${e.wave ? `wave ${e.wave}` : "final"}: up done: ${countsText(e.result.changes)}`;
-    case "health": {
-      const bad = e.reports.filter((r) => !r.healthy);
-      const detail = bad.map((r) => `${r.target.key}: ${r.checks.filter((c) => !c.ok).map((c) => c.detail).join("; ")}`).join(" | ");
-      return `wave ${e.wave}: health (${e.phase}): ${bad.length === 0 ? "healthy" : detail}`;
-    }
-    case "baking":
-      return `wave ${e.wave}: baking ${e.minutes} min`;
-    case "wave-succeeded":
-      return `wave ${e.wave}: done`;
-    case "wave-failed":
-      return `wave ${e.wave}: FAILED: ${e.reason}`;
-    case "rollback-started":
-      return `wave ${e.wave}: rolling back: ${e.changes.map((c) => describeChange(c, project)).join("; ")}`;
-    case "rollback-finished":
-      return `wave ${e.wave}: rollback ${e.outcome.status}${e.outcome.error ? `: ${e.outcome.error}` : ""}`;
-    case "promoted":
-      return `promote: ${e.changes.map((c) => describeChange(c, project)).join("; ") || "config already final"}`;
-    default:
-      return undefined;
-  }
-}
-
 function historyText(stack: string, entries: readonly HistoryEntry[]): string {
   if (entries.length === 0) return `stack ${stack} has no updates`;
   return entries
@@ -511,13 +508,6 @@ function historyText(stack: string, entries: readonly HistoryEntry[]): string {
       return `#${e.version} ${e.kind} ${e.result} ${e.startTime.toISOString()}${took}: ${countsText(e.resourceChanges)}${e.message ? ` — ${e.message}` : ""}`;
     })
     .join("\n");
-}
-
-function rolloutSummary(r: RolloutResult): string {
-  const lines = [`rollout of ${r.service} to ${r.image} on stack ${r.stack}: ${r.status}`];
-  for (const w of r.waves) lines.push(`  wave ${w.index} (${w.targets.join(", ")}): ${w.status}${w.reason ? `: ${w.reason}` : ""}`);
-  if (r.rollback) lines.push(`  rollback: ${r.rollback.status}${r.rollback.error ? `: ${r.rollback.error}` : ""}`);
-  return lines.join("\n");
 }
 
 /** Runs the CLI; resolves with the exit code. */
@@ -551,14 +541,16 @@ export async function main(argv: string[], io: CliIO, deps: CliDeps = {}): Promi
   const workDir = args.workDir ?? deps.workDir;
 
   try {
+    const resolver = (): ImageResolver => deps.resolver ?? new RegistryImageResolver({ clock: deps.clock });
     if (args.command === "rollout" && args.dryRun) {
-      const plan = planRolloutFromFile({
+      const plan = await planRolloutFromFile({
         stack: args.stack,
         service: args.service!,
         image: args.image!,
         workDir,
         bakeMinutes: args.bakeMinutes,
         now: deps.now,
+        resolver: resolver(),
       });
       print(describePlan(plan).join("\n"), { dryRun: true, plan });
       return EXIT.ok;
@@ -615,23 +607,36 @@ export async function main(argv: string[], io: CliIO, deps: CliDeps = {}): Promi
         return EXIT.ok;
       }
       case "rollout": {
-        const result = await runRollout(
-          { stack, health: deps.health ?? new AwsHealthChecker(), clock: deps.clock },
-          {
-            service: args.service!,
-            image: args.image!,
-            rollback: args.rollback,
-            bakeMinutes: args.bakeMinutes,
-            onEvent,
-            onProgress: (e) => {
-              const text = rolloutLine(e, stack.project);
-              if (text) view.line(text);
+        const rview = new RolloutView(io.stderr, { live: !!io.stderr.isTTY && !args.json, clock: deps.clock ?? systemClock, project: stack.project });
+        const stackFile = path.join(readProject(path.resolve(workDir ?? PROJECT_DIR)).stackConfigDir, `Pulumi.${args.stack}.yaml`);
+        try {
+          const result = await runRollout(
+            {
+              stack,
+              health: deps.health ?? new AwsHealthChecker(),
+              identity: deps.identity ?? new AwsIdentityChecker(),
+              resolver: resolver(),
+              stackFile: (deps.stackFile ?? ((f: string) => new GitStackFile(f)))(stackFile),
+              clock: deps.clock,
             },
-          },
-        );
-        view.finish();
-        print(rolloutSummary(result), result);
-        return result.status === "completed" ? EXIT.ok : EXIT.waveFailed;
+            {
+              service: args.service!,
+              image: args.image!,
+              rollback: args.rollback,
+              bakeMinutes: args.bakeMinutes,
+              force: args.force,
+              commit: args.commit,
+              onEvent: (e) => rview.engine(e),
+              onProgress: (e) => rview.progress(e),
+            },
+          );
+          rview.finish();
+          print(rolloutSummary(result), result);
+          if (result.status === "completed") return EXIT.ok;
+          return result.rollback?.status === "failed" || result.rollback?.status === "unhealthy" ? EXIT.rollbackFailed : EXIT.waveFailed;
+        } finally {
+          rview.finish();
+        }
       }
       default: {
         const result = await stack[args.command]({ onEvent, ...(args.command === "up" ? { verifyDeployments: args.deploymentCheck } : {}) });

@@ -1,8 +1,9 @@
 import { expect } from "chai";
+import { ImageResolutionError } from "../../automation/digest";
 import { CommandError, ConcurrentUpdateError, ConfigInvalidError, PulumiCliMissingError, StackNotFoundError } from "../../automation/errors";
 import type { OperationOptions, OperationResult, PulumiFleetStack } from "../../automation/fleet-stack";
 import { EXIT, type CliDeps, main } from "../../tools/fleet";
-import { FIXTURE_PROJECT, FakeClock, RecordingHealth, RecordingStack, T0, fixtureRaw, report } from "./doubles";
+import { FIXTURE_PROJECT, FakeClock, FakeIdentity, FakeResolver, RecordingHealth, RecordingStack, T0, digestOf, fixtureRaw, pinned, report } from "./doubles";
 
 class Sink {
   text = "";
@@ -20,11 +21,12 @@ class Sink {
 async function cli(argv: string[], deps: CliDeps = {}, tty = false): Promise<{ code: number; stdout: string; stderr: string }> {
   const stdout = new Sink();
   const stderr = new Sink(tty);
-  const code = await main(argv, { stdout, stderr }, { workDir: FIXTURE_PROJECT, now: T0, clock: new FakeClock(), ...deps });
+  const code = await main(argv, { stdout, stderr }, { workDir: FIXTURE_PROJECT, now: T0, clock: new FakeClock(), resolver: new FakeResolver(), identity: new FakeIdentity(), ...deps });
   return { code, stdout: stdout.text, stderr: stderr.text };
 }
 
 const NEW = "registry.example.com/web:2.0";
+const PNEW = pinned(NEW);
 
 describe("tools/fleet (CLI)", () => {
   describe("rollout --dry-run", () => {
@@ -36,10 +38,11 @@ describe("tools/fleet (CLI)", () => {
       });
       expect(r.code).to.equal(EXIT.ok);
       expect(r.stderr).to.equal("");
-      expect(r.stdout).to.contain("Rollout of service web to registry.example.com/web:2.0 on stack staging: 2 wave(s), bake 5 min each\n");
-      expect(r.stdout).to.contain("Wave 1: eu-west-1\n  eu-west-1: registry.example.com/web:1.0 -> registry.example.com/web:2.0\n");
+      expect(r.stdout).to.contain(`Rollout of service web to ${PNEW} on stack staging: 2 wave(s), bake 5 min each\n`);
+      expect(r.stdout).to.contain(`image ${NEW} resolved to ${digestOf(NEW)} (registry): every wave deploys ${PNEW}\n`);
+      expect(r.stdout).to.contain(`Wave 1: eu-west-1\n  eu-west-1: registry.example.com/web:1.0 -> ${PNEW}\n`);
       expect(r.stdout).to.contain("Wave 2: us-east-1, ap-southeast-2\n");
-      expect(r.stdout).to.contain(`set ecs-fleet:services.web.overrides.eu-west-1.image = "${NEW}"`);
+      expect(r.stdout).to.contain(`set ecs-fleet:services.web.overrides.eu-west-1.image = "${PNEW}"`);
     });
 
     it("prints the plan as JSON with --json", async () => {
@@ -62,12 +65,29 @@ describe("tools/fleet (CLI)", () => {
       expect(r.stderr).to.contain("ecs-fleet:services.web.memory: 256 CPU units allow 512, 1024 or 2048 MiB, got 4096");
     });
 
-    it("exits 2 when the image would make an invalid config, with the issues in --json", async () => {
-      const r = await cli(["rollout", "--stack", "staging", "--service", "web", "--image", "web 2", "--dry-run", "--json"]);
-      expect(r.code).to.equal(EXIT.invalidConfig);
-      const err = JSON.parse(r.stdout).error;
-      expect(err.type).to.equal("ConfigInvalidError");
-      expect(err.issues[0].path).to.equal("ecs-fleet:services.web.overrides.eu-west-1.image");
+    it("exits 2 for an image that is not a reference, in --json too, exactly as the real run", async () => {
+      for (const dry of [true, false]) {
+        const stack = new RecordingStack(fixtureRaw("staging"), "web");
+        const argv = ["rollout", "--stack", "staging", "--service", "web", "--image", "web 2", "--json", ...(dry ? ["--dry-run"] : [])];
+        const r = await cli(argv, { openStack: async () => stack as unknown as PulumiFleetStack });
+        expect(r.code).to.equal(EXIT.invalidConfig);
+        const err = JSON.parse(r.stdout).error;
+        expect(err.type).to.equal("ImageReferenceError");
+        expect(err.message).to.contain('--image: "web 2" is not an image reference (it contains whitespace)');
+        expect(stack.ops).to.not.include("setConfig");
+      }
+    });
+
+    it("fails the dry run, like the real run, for an image the registry does not have", async () => {
+      const missing = { resolve: async (image: string) => Promise.reject(new ImageResolutionError(`${image}: registry.example.com has no manifest web:9.9 (404)`)) };
+      for (const dry of [true, false]) {
+        const stack = new RecordingStack(fixtureRaw("staging"), "web");
+        const argv = ["rollout", "--stack", "staging", "--service", "web", "--image", "registry.example.com/web:9.9", ...(dry ? ["--dry-run"] : [])];
+        const r = await cli(argv, { resolver: missing, openStack: async () => stack as unknown as PulumiFleetStack });
+        expect(r.code).to.equal(EXIT.error);
+        expect(r.stderr).to.contain("has no manifest web:9.9 (404)");
+        expect(stack.ops).to.not.include("setConfig");
+      }
     });
 
     it("exits 7 for a stack without a config file and 64 for an unknown service", async () => {
@@ -169,29 +189,79 @@ describe("tools/fleet (CLI)", () => {
   });
 
   describe("rollout", () => {
-    it("runs the waves and exits 0", async () => {
+    const onNew = (failing: Parameters<typeof report>[1]) => new RecordingHealth((t) => (t.image === PNEW ? report(t, failing) : report(t)));
+    const rollout = (stack: RecordingStack, extra: string[], deps: CliDeps = {}, tty = false) =>
+      cli(["rollout", "--stack", "staging", "--service", "web", "--image", NEW, ...extra], { openStack: async () => stack as unknown as PulumiFleetStack, health: new RecordingHealth(), ...deps }, tty);
+
+    it("runs the waves and exits 0, logging timestamped steps", async () => {
       const stack = new RecordingStack(fixtureRaw("staging"), "web");
-      const r = await cli(["rollout", "--stack", "staging", "--service", "web", "--image", NEW, "--json"], {
-        openStack: async () => stack as unknown as PulumiFleetStack,
-        health: new RecordingHealth(),
-      });
+      const r = await rollout(stack, ["--json"]);
       expect(r.code, r.stderr).to.equal(EXIT.ok);
-      expect(JSON.parse(r.stdout).status).to.equal("completed");
-      expect(r.stderr).to.contain("wave 1 (eu-west-1): starting\n");
-      expect(r.stderr).to.contain("wave 2: health (final): healthy\n");
+      const out = JSON.parse(r.stdout);
+      expect(out.status).to.equal("completed");
+      expect(out.image).to.equal(PNEW);
+      expect(r.stderr).to.contain(`[06:00:00] image ${NEW} is ${digestOf(NEW)} (registry): rolling out ${PNEW}\n`);
+      expect(r.stderr).to.match(/^\[\d\d:\d\d:\d\d\] wave 1 \(eu-west-1\): starting$/m);
+      expect(r.stderr).to.match(/^\[\d\d:\d\d:\d\d\] wave 1 \[eu-west-1\] done {2}06:00:02-06:05:02 \(5m00s\)$/m);
+      expect(r.stderr).to.match(/wave 2: health \(final\): healthy\n/);
+      expect(r.stderr).to.match(/wave 1: health \(bake, 4m00s left\): healthy/);
     });
 
     it("exits 5 on a failed wave and honours --no-rollback", async () => {
       const stack = new RecordingStack(fixtureRaw("staging"), "web");
-      const r = await cli(["rollout", "--stack", "staging", "--service", "web", "--image", NEW, "--no-rollback"], {
-        openStack: async () => stack as unknown as PulumiFleetStack,
-        health: new RecordingHealth((t) => report(t, [{ name: "alarms", detail: "in ALARM: web-5xx" }])),
-      });
+      const r = await rollout(stack, ["--no-rollback"], { health: onNew([{ name: "alarms", detail: "in ALARM: web-5xx" }]) });
       expect(r.code).to.equal(EXIT.waveFailed);
-      expect(r.stdout).to.contain("wave 1 (eu-west-1): failed: unhealthy after up: eu-west-1: in ALARM: web-5xx\n");
+      expect(r.stdout).to.match(/wave 1 \(eu-west-1\): failed \[[\d:]+-[\d:]+\]: unhealthy after up: eu-west-1: in ALARM: web-5xx\n/);
       expect(r.stdout).to.contain("wave 2 (us-east-1, ap-southeast-2): not-started\n");
       expect(r.stdout).to.contain("rollback: not-requested");
-      expect(stack.ops).to.deep.equal(["getConfig", "setConfig", "up"]);
+      expect(stack.ops).to.deep.equal(["getConfig", "outputs", "setConfig", "preview", "up"]);
+      // The same command again is refused (exit 9) until --force.
+      const again = await rollout(stack, []);
+      expect(again.code).to.equal(EXIT.refused);
+      expect(again.stderr).to.contain("wave 1 (eu-west-1) of this rollout is recorded as failed");
+      const forced = await rollout(stack, ["--force"]);
+      expect(forced.code, forced.stderr).to.equal(EXIT.ok);
+    });
+
+    it("exits 8 when the rollback leaves the targets unhealthy", async () => {
+      const stack = new RecordingStack(fixtureRaw("staging"), "web");
+      const health = new RecordingHealth((t) => (stack.ops.includes("up") ? report(t, [{ name: "deployment", detail: "primary deployment is FAILED" }]) : report(t)));
+      const r = await rollout(stack, [], { health });
+      expect(r.code).to.equal(EXIT.rollbackFailed);
+      expect(r.stdout).to.contain("rollback: unhealthy: restored targets unhealthy after up");
+    });
+
+    it("exits 5 with the wave report when the final promote fails", async () => {
+      const stack = new RecordingStack(fixtureRaw("staging"), "web");
+      stack.failUp = (n) => (n === 3 ? new Error("error: update failed") : undefined);
+      const r = await rollout(stack, ["--json"]);
+      expect(r.code).to.equal(EXIT.waveFailed);
+      const out = JSON.parse(r.stdout);
+      expect(out).to.include({ status: "failed", promoteError: "final step failed: error: update failed" });
+      expect(out.waves.map((w: { status: string }) => w.status)).to.deep.equal(["succeeded", "succeeded"]);
+    });
+
+    it("exits 9 without credentials and 4 while another rollout holds the lease", async () => {
+      const stack = new RecordingStack(fixtureRaw("staging"), "web");
+      const noCreds = Object.assign(new Error("Could not load credentials from any providers"), { name: "CredentialsProviderError" });
+      const r = await rollout(stack, ["--json"], { identity: new FakeIdentity(() => noCreds) });
+      expect(r.code).to.equal(EXIT.refused);
+      expect(JSON.parse(r.stdout).error.type).to.equal("PreflightError");
+      stack.tags["fleet.rollout.lease"] = JSON.stringify({ h: "alice@laptop (pid 7)", s: T0.toISOString(), e: new Date(T0.getTime() + 600_000).toISOString(), t: "abc" });
+      const held = await rollout(stack, []);
+      expect(held.code).to.equal(EXIT.concurrentUpdate);
+      expect(held.stderr).to.contain("another rollout holds stack staging: alice@laptop (pid 7)");
+    });
+
+    it("draws one line per wave with state, timing and the bake countdown, and live region lines, on a terminal", async () => {
+      const stack = new RecordingStack(fixtureRaw("staging"), "web");
+      const r = await rollout(stack, [], {}, true);
+      expect(r.code, r.stderr).to.equal(EXIT.ok);
+      expect(r.stderr).to.contain("\x1b[");
+      expect(r.stderr).to.match(/wave 1 \[eu-west-1\] baking {2}since 06:00:02 \(\d+s\) {2}bake 5m00s left/);
+      expect(r.stderr).to.match(/wave 2 \[us-east-1, ap-southeast-2\] pending/);
+      expect(r.stderr).to.match(/ {2}eu-west-1 +\d+ done \(1 changed\) +0 running +0 failed/);
+      expect(r.stderr).to.match(/ {2}health eu-west-1: healthy \(5 checks\)/);
     });
   });
 });

@@ -52,6 +52,8 @@ export class FakeAutoStack {
   /** What `exportStack` returns; default: built from `outputMap`. */
   state?: auto.Deployment;
   historyEntries: auto.UpdateSummary[] = [];
+  /** Stack tags (the rollout journal and lease). */
+  tags: Record<string, string> = {};
 
   constructor(raw: Record<string, string>) {
     this.config = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, { value: v, secret: false }]));
@@ -102,6 +104,15 @@ export class FakeAutoStack {
   }
   async importStack(state: auto.Deployment): Promise<void> {
     this.calls.push({ method: "importStack", args: [state] });
+  }
+  async listTags(): Promise<Record<string, string>> {
+    return { ...this.tags };
+  }
+  async setTag(key: string, value: string): Promise<void> {
+    this.tags[key] = value;
+  }
+  async removeTag(key: string): Promise<void> {
+    delete this.tags[key];
   }
   async cancel(): Promise<void> {
     this.calls.push({ method: "cancel", args: [] });

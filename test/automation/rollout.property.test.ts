@@ -1,11 +1,17 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { imageOf, runRollout } from "../../automation/rollout";
-import { FakeClock, RecordingHealth, RecordingStack, report } from "./doubles";
+import { FakeClock, RecordingHealth, RecordingStack, report, FakeIdentity, FakeResolver, pinned } from "./doubles";
+
+function deps(stack: RecordingStack, health: RecordingHealth, clock: FakeClock = new FakeClock()) {
+  return { stack, health, clock, identity: new FakeIdentity(), resolver: new FakeResolver() };
+}
 
 const REGIONS = ["eu-west-1", "us-east-1", "ap-southeast-2", "eu-central-1", "us-west-2"];
 const OLD = "registry.example.com/web:1.0";
 const NEW = "registry.example.com/web:2.0";
+/** What the rollout deploys: NEW pinned to its digest. */
+const PNEW = pinned(NEW);
 
 /** A stack whose regions are `order`, rolled out in `waves`. */
 function rawConfig(order: string[], waves: string[][] | undefined): Record<string, string> {
@@ -55,18 +61,19 @@ describe("automation/rollout: properties", () => {
         const later = waves.slice(failingIndex + 1).flat();
 
         const stack = new RecordingStack(rawConfig(order, configured), "web");
-        const health = new RecordingHealth((t) => (failing.includes(t.key) ? report(t, [{ name: "alarms", detail: "in ALARM" }]) : report(t)));
-        const result = await runRollout({ stack, health, clock: new FakeClock() }, { service: "web", image: NEW, rollback });
+        const health = new RecordingHealth((t) => (failing.includes(t.key) && t.image === PNEW ? report(t, [{ name: "alarms", detail: "in ALARM" }]) : report(t)));
+        const result = await runRollout(deps(stack, health), { service: "web", image: NEW, rollback });
 
         expect(result.status).to.equal("failed");
         expect(result.failedWave).to.equal(failingIndex + 1);
         for (const images of stack.upImages) for (const r of later) expect(images[r]).to.equal(OLD);
-        for (const c of health.calls) expect(later).to.not.include(c.target.key);
+        // Later regions are only read, by the pre-flight, on the image they run.
+        for (const c of health.calls) if (later.includes(c.target.key)) expect(c.target.image).to.equal(OLD);
         const svc = stack.config.services.web;
         expect(svc.image).to.equal(OLD);
-        for (const r of earlier) expect(imageOf(svc, r)).to.equal(NEW);
+        for (const r of earlier) expect(imageOf(svc, r)).to.equal(PNEW);
         for (const r of later) expect(imageOf(svc, r)).to.equal(OLD);
-        for (const r of failing) expect(imageOf(svc, r)).to.equal(rollback ? OLD : NEW);
+        for (const r of failing) expect(imageOf(svc, r)).to.equal(rollback ? OLD : PNEW);
         expect(stack.ops.filter((o) => o === "up")).to.have.length(failingIndex + 1 + (rollback ? 1 : 0));
       }),
       { numRuns: 150 },
@@ -77,12 +84,12 @@ describe("automation/rollout: properties", () => {
     await fc.assert(
       fc.asyncProperty(scenario, async ({ order, cuts }) => {
         const stack = new RecordingStack(rawConfig(order, splitWaves(order, cuts)), "web");
-        const result = await runRollout({ stack, health: new RecordingHealth(), clock: new FakeClock() }, { service: "web", image: NEW });
+        const result = await runRollout(deps(stack, new RecordingHealth()), { service: "web", image: NEW });
         expect(result.status).to.equal("completed");
         expect(stack.config.services.web).to.not.have.property("overrides");
-        expect(stack.config.services.web.image).to.equal(NEW);
+        expect(stack.config.services.web.image).to.equal(PNEW);
         // Each up moved exactly one more wave.
-        const moved = stack.upImages.map((images) => Object.values(images).filter((i) => i === NEW).length);
+        const moved = stack.upImages.map((images) => Object.values(images).filter((i) => i === PNEW).length);
         expect(moved).to.deep.equal([...moved].sort((a, b) => a - b));
         expect(moved[moved.length - 1]).to.equal(order.length);
       }),

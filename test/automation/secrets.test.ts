@@ -17,7 +17,7 @@ import type { PulumiFleetStack } from "../../automation/fleet-stack";
 import { EXIT, main } from "../../tools/fleet";
 import { type ConfigChange, applyConfigChanges } from "../../automation/config-edit";
 import { validateConfig } from "../../stacks/validate";
-import { FIXTURE_PROJECT, FakeClock, RecordingHealth, T0, fixtureRaw, outputsFor } from "./doubles";
+import { FIXTURE_PROJECT, FakeClock, FakeIdentity, FakeResolver, RecordingHealth, T0, fixtureRaw, outputsFor } from "./doubles";
 
 function validConfigOf(raw: Record<string, string>) {
   const r = validateConfig(raw, { stack: "staging", project: "ecs-fleet", now: T0 });
@@ -156,6 +156,11 @@ class ConfigurableFake extends FakeAutoStack {
 describe("automation: a rollout's --json carries no nested secret", () => {
   it("rollout --json over the library's stack masks sites.<site>.activationCode in every up result", async () => {
     const fake = new ConfigurableFake(fixtureRaw("staging"));
+    // The engine reports each region's component (a rollout targets them).
+    fake.events = ["eu-west-1", "us-east-1", "ap-southeast-2"].map((r) => {
+      const metadata = { op: "same", urn: `urn:pulumi:staging::ecs-fleet::ecs-fleet:region:RegionalFootprint::${r}`, type: "ecs-fleet:region:RegionalFootprint" };
+      return { resourcePreEvent: { metadata } as unknown as auto.ResourcePreEvent };
+    });
     const code = "ACT-0123-secret";
     fake.outputMap = {
       regions: { value: outputsFor(validConfigOf(fake.raw)).regions, secret: false },
@@ -189,6 +194,8 @@ describe("automation: a rollout's --json carries no nested secret", () => {
       clock: new FakeClock(),
       openStack: async () => stack,
       health: new RecordingHealth(),
+      resolver: new FakeResolver(),
+      identity: new FakeIdentity(),
     });
     expect(exit, stderr.text).to.equal(EXIT.ok);
     const result = JSON.parse(stdout.text);
