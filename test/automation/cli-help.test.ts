@@ -24,7 +24,7 @@ describe("tools/fleet: help, version and usage errors", () => {
     expect(r.code).to.equal(EXIT.ok);
     expect(r.stderr).to.equal("");
     for (const c of COMMANDS) expect(r.stdout).to.match(new RegExp(`^  ${c} +\\S`, "m"));
-    expect(r.stdout).to.contain("7 stack not found, 10 deployment rolled back");
+    expect(r.stdout).to.match(/10 deployment rolled back/);
   });
 
   for (const c of COMMANDS) {

@@ -156,6 +156,11 @@ class ConfigurableFake extends FakeAutoStack {
 describe("automation: a rollout's --json carries no nested secret", () => {
   it("rollout --json over the library's stack masks sites.<site>.activationCode in every up result", async () => {
     const fake = new ConfigurableFake(fixtureRaw("staging"));
+    // The engine reports each region's component (a rollout targets them).
+    fake.events = ["eu-west-1", "us-east-1", "ap-southeast-2"].map((r) => {
+      const metadata = { op: "same", urn: `urn:pulumi:staging::ecs-fleet::ecs-fleet:region:RegionalFootprint::${r}`, type: "ecs-fleet:region:RegionalFootprint" };
+      return { resourcePreEvent: { metadata } as unknown as auto.ResourcePreEvent };
+    });
     const code = "ACT-0123-secret";
     fake.outputMap = {
       regions: { value: outputsFor(validConfigOf(fake.raw)).regions, secret: false },
