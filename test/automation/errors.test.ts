@@ -69,6 +69,22 @@ describe("automation/errors", () => {
     expect(e.message).to.equal("pulumi command failed for stack prod (exit code 255):\nUpdating (prod)\n  aws:ecs:Service web failed\nerror: update failed");
   });
 
+  it("unwraps 3.248's exec wrapping: code -2 around execa's rejection carries the real exit code and stderr", () => {
+    // automation/cmd.js: execa rejects on a non-zero exit; the catch-all wraps that rejection as
+    // CommandResult("", error.message, -2, error).
+    const execa = Object.assign(new Error("Command failed with exit code 255: pulumi up --yes\nerror: update failed"), {
+      exitCode: 255,
+      stderr: "error: update failed",
+      stdout: "Updating (prod)",
+    });
+    const wrapped = cliError(execa.message, -2, execa);
+    const e = mapAutomationError(wrapped, "prod");
+    expect(e).to.be.instanceOf(CommandError);
+    expect((e as CommandError).exitCode).to.equal(255);
+    expect((e as CommandError).stderr).to.equal("error: update failed");
+    expect(e.message).to.equal("pulumi command failed for stack prod (exit code 255):\nerror: update failed");
+  });
+
   it("passes its own errors and unrelated errors through", () => {
     const own = new ConfigInvalidError("prod", [{ path: "ecs-fleet:services.web.memory", message: "too much" }]);
     expect(mapAutomationError(own, "prod")).to.equal(own);
