@@ -98,6 +98,7 @@ export class RolloutJournal {
   /** The header of another rollout found in place of this one (replaced when this one begins). */
   readonly replaced?: JournalHeader & { image?: string };
   private header?: JournalHeader;
+  private readonly found: boolean;
 
   private constructor(
     private readonly store: TagStore,
@@ -120,6 +121,7 @@ export class RolloutJournal {
     } else if (h?.id) {
       this.replaced = { id: h.id, service: h.svc ?? "?", started: h.at ?? "", status: h.st ?? "running", image: tags[IMAGE_TAG] };
     }
+    this.found = this.header !== undefined;
   }
 
   /** Reads the journal of the rollout of `image` for `service` (empty if there is none yet). */
@@ -127,9 +129,9 @@ export class RolloutJournal {
     return new RolloutJournal(store, clock, rolloutId(service, image), service, image, await store.listTags());
   }
 
-  /** True when the journal of this very rollout was found (a resume). */
+  /** True when the journal of this very rollout was found when it was opened (a resume). */
   get resumed(): boolean {
-    return this.header !== undefined;
+    return this.found;
   }
 
   get status(): JournalHeader["status"] | undefined {

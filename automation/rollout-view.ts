@@ -153,9 +153,11 @@ export class RolloutView {
         return this.startOperation(`${e.wave ? `wave ${e.wave}` : "final"} preview`);
       case "preview-finished":
         this.endOperation();
-        return this.log(
+        this.log(
           `${e.wave ? `wave ${e.wave}` : "final"}: preview ${countsText(e.result.changes)}${e.outside.length ? `; ${e.outside.length} change(s) outside the targets` : ""}`,
         );
+        for (const c of e.inside) this.log(`${e.wave ? `wave ${e.wave}` : "final"}: will change ${c}`);
+        return;
       case "up-started":
         this.log(`${e.wave ? `wave ${e.wave}` : "final"}: up of ${e.targets.length} component(s)`);
         return this.startOperation(`${e.wave ? `wave ${e.wave}` : "final"} up`);
@@ -165,7 +167,7 @@ export class RolloutView {
           .map(([r, c]) => `${r} ${countsText(c)}`)
           .join(", ");
         this.log(`${e.wave ? `wave ${e.wave}` : "final"}: up done: ${countsText(e.result.changes)}${regions ? ` (${regions})` : ""}`);
-        if (e.wave) this.waveState(e.wave, "checking");
+        if (e.wave && this.waves.get(e.wave)?.state === "deploying") this.waveState(e.wave, "checking");
         return;
       }
       case "health":

@@ -368,7 +368,17 @@ export type RolloutEvent =
   | { kind: "wave-started"; wave: number; targets: string[] }
   | { kind: "config-written"; wave: number | null; changes: ConfigChange[] }
   | { kind: "preview-started"; wave: number | null }
-  | { kind: "preview-finished"; wave: number | null; result: OperationResult; targets: string[]; outside: string[] }
+  | {
+      kind: "preview-finished";
+      wave: number | null;
+      result: OperationResult;
+      /** URNs the up is limited to. */
+      targets: string[];
+      /** Pending changes inside the targets (what the up will do), `urn (op)`. */
+      inside: string[];
+      /** Pending changes outside them (they stop the rollout). */
+      outside: string[];
+    }
   | { kind: "up-started"; wave: number | null; targets: string[] }
   | { kind: "up-finished"; wave: number | null; result: OperationResult }
   | { kind: "health"; wave: number; phase: "settle" | "bake" | "final" | "rollback"; reports: HealthReport[]; bakeRemainingMs?: number }
@@ -504,7 +514,8 @@ const NO_CHANGE = new Set(["same", "read"]);
  * (ImageReferenceError) or one the registry cannot resolve (ImageResolutionError), invalid config
  * (ConfigInvalidError), unknown service (RolloutPlanError), a refusal (StackFileDirtyError,
  * FailedWaveError, PreflightError), another rollout's lease (LeaseHeldError), or errors reading
- * the stack.
+ * the stack — and when another rollout broke this one's lease (LeaseLostError): it then stops
+ * between two steps, and the journal says how far it got.
  */
 export async function runRollout(deps: RolloutDeps, options: RolloutOptions): Promise<RolloutResult> {
   const clock = deps.clock ?? systemClock;
@@ -551,7 +562,7 @@ export async function runRollout(deps: RolloutDeps, options: RolloutOptions): Pr
     settleMs: (options.leaseSettleSeconds ?? 2) * 1000,
     clock,
   }).catch((err: unknown) => {
-    if (err instanceof FleetError && !(err instanceof CommandError)) throw err;
+    if (!(err instanceof CommandError)) throw err;
     throw new RolloutRefusedError(
       `cannot keep the rollout lease and journal in the tags of stack ${stack.name} (${errorText(err)}); ` +
         "stack tags need Pulumi Cloud, or Pulumi CLI 3.211 or later on a self-managed backend",
@@ -683,6 +694,7 @@ export async function runRollout(deps: RolloutDeps, options: RolloutOptions): Pr
         return [`${c.type}::${c.name}`, t.key] as const;
       }));
       const urns = new Map<string, string>();
+      const inside = new Map<string, string>();
       const outside = new Map<string, string>();
       emit({ kind: "preview-started", wave });
       const preview = await stack.preview({
@@ -693,13 +705,14 @@ export async function runRollout(deps: RolloutDeps, options: RolloutOptions): Pr
           const key = e.componentType ? wanted.get(`${e.componentType}::${e.component}`) : undefined;
           if (key !== undefined) {
             if (e.type === e.componentType && e.name === e.component) urns.set(key, e.urn);
+            else if (!NO_CHANGE.has(e.op)) inside.set(e.urn, `${e.urn} (${e.op})`);
           } else if (!NO_CHANGE.has(e.op) && e.type !== "pulumi:pulumi:Stack") {
             outside.set(e.urn, `${e.urn} (${e.op})`);
           }
         },
       });
       const list = [...outside.values()];
-      emit({ kind: "preview-finished", wave, result: preview, targets: [...urns.values()], outside: list });
+      emit({ kind: "preview-finished", wave, result: preview, targets: [...urns.values()], inside: [...inside.values()], outside: list });
       if (list.length > 0) {
         const shown = list.slice(0, 10).join(", ");
         throw new WaveBlocked(
@@ -788,7 +801,10 @@ export async function runRollout(deps: RolloutDeps, options: RolloutOptions): Pr
       emit({ kind: "journal", wave: null, state: r.status });
       await release();
       if (deps.stackFile) {
-        const outcome = await deps.stackFile.finish({ commit: options.commit ?? false, message: `rollout: ${service} to ${image} on ${stack.name} (${r.status})` });
+        const file = deps.stackFile.file;
+        const outcome = await deps.stackFile
+          .finish({ commit: options.commit ?? false, message: `rollout: ${service} to ${image} on ${stack.name} (${r.status})` })
+          .catch((err: unknown): StackFileOutcome => ({ file, tracked: true, changed: true, warning: `could not check ${file} with git (${errorText(err)}): commit it by hand` }));
         r.stackFile = outcome;
         emit({ kind: "stack-file", outcome });
       }

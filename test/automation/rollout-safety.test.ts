@@ -58,6 +58,7 @@ describe("automation/rollout: safety scenarios", () => {
     const result = await run(stack, health, { holder: "ci-job-42", onProgress: (e) => events.push(e) }, clock);
 
     expect(result.status).to.equal("completed");
+    expect(result.journal.resumed).to.equal(true);
     expect(result.waves.map((w) => w.status)).to.deep.equal(["succeeded", "succeeded"]);
     expect(result.waves[0].changes).to.deep.equal([]); // config already written
     expect(checkedOnNew(health)).to.deep.equal(["eu-west-1", "us-east-1", "ap-southeast-2"]);
@@ -111,7 +112,8 @@ describe("automation/rollout: safety scenarios", () => {
     const stack = stagingStack();
     const drifted = "urn:pulumi:staging::ecs-fleet::ecs-fleet:region:RegionalFootprint$aws:ecs/taskDefinition:TaskDefinition::api-us-east-1";
     stack.pending = [{ urn: drifted, type: "aws:ecs/taskDefinition:TaskDefinition", op: "replace", region: "us-east-1", component: "us-east-1", componentType: "ecs-fleet:region:RegionalFootprint" }];
-    const result = await run(stack, new RecordingHealth());
+    const events: RolloutEvent[] = [];
+    const result = await run(stack, new RecordingHealth(), { onProgress: (e) => events.push(e) });
     expect(result.status).to.equal("failed");
     expect(result.failedWave).to.equal(1);
     expect(result.waves[0].outside).to.deep.equal([`${drifted} (replace)`]);
@@ -119,6 +121,8 @@ describe("automation/rollout: safety scenarios", () => {
     expect(result.waves[0].reason).to.contain(drifted);
     expect(stack.ops).to.not.include("up");
     expect(stack.config.services.web).to.deep.equal(stagingStack().config.services.web);
+    const pv = events.find((e) => e.kind === "preview-finished");
+    expect(pv).to.deep.include({ inside: ["urn:pulumi:staging::ecs-fleet::ecs-fleet:region:RegionalFootprint$aws:ecs/service:Service::web-eu-west-1 (update)"] });
     expect(stack.tags).to.not.have.property(waveTag(1));
   });
 

@@ -96,4 +96,31 @@ describe("automation/rollout: properties", () => {
       { numRuns: 100 },
     );
   });
+
+  it("a crash at any step, then the same command again, ends with every region deployed, checked and baked on the new image", async () => {
+    await fc.assert(
+      fc.asyncProperty(scenario, fc.integer({ min: 1, max: 60 }), async ({ order, cuts }, crashAt) => {
+        const waves = splitWaves(order, cuts) ?? order.map((r) => [r]);
+        const stack = new RecordingStack(rawConfig(order, splitWaves(order, cuts)), "web");
+        const clock = new FakeClock();
+        let n = 0;
+        stack.crashAfter = (c) => (c.op === "setConfig" || c.op === "up" || c.op === "setTag") && ++n === crashAt;
+        await runRollout(deps(stack, new RecordingHealth(), clock), { service: "web", image: NEW }).catch(() => undefined);
+        const bakedBefore = new Set(
+          waves.flatMap((w, i) => (stack.tags[`fleet.rollout.w${i + 1}`] && JSON.parse(stack.tags[`fleet.rollout.w${i + 1}`]).s === "baked" ? w : [])),
+        );
+        stack.revive();
+        await clock.sleep(31 * 60_000); // the crashed run's lease expires
+        const health = new RecordingHealth();
+        const result = await runRollout(deps(stack, health, clock), { service: "web", image: NEW });
+        expect(result.status).to.equal("completed");
+        for (const r of order) expect(stack.deployed[r]).to.equal(PNEW);
+        expect(stack.config.services.web.image).to.equal(PNEW);
+        // Every region not recorded as baked before the crash is checked on the new image again.
+        const checked = new Set(health.calls.filter((c) => c.target.image === PNEW).map((c) => c.target.key));
+        for (const r of order) if (!bakedBefore.has(r)) expect(checked.has(r), r).to.equal(true);
+      }),
+      { numRuns: 120 },
+    );
+  });
 });

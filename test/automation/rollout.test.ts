@@ -136,6 +136,7 @@ describe("automation/rollout: running", () => {
     expect(health.calls.slice(0, 3).map((c) => [c.target.key, c.target.image])).to.deep.equal([["eu-west-1", OLD], ["us-east-1", OLD], ["ap-southeast-2", OLD]]);
     expect(health.calls.slice(3).every((c) => c.target.image === PNEW && c.target.service === "web")).to.equal(true);
     expect(health.keys).to.deep.equal(["eu-west-1", "us-east-1", "ap-southeast-2"]);
+    expect(result.journal.resumed).to.equal(false);
     // The journal ends completed, the lease is given back.
     expect(JSON.parse(stack.tags["fleet.rollout"]).st).to.equal("completed");
     expect(stack.tags).to.not.have.property("fleet.rollout.lease");
