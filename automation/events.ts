@@ -54,6 +54,23 @@ export interface DiagnosticFleetEvent {
   sequence: number;
   timestamp: number;
 }
+/**
+ * A policy of the stack's policy pack reported a resource (or the stack). `mandatory` violations
+ * stop the preview/up; `advisory` ones are reported only.
+ */
+export interface PolicyFleetEvent {
+  kind: "policy";
+  policy: string;
+  pack: string;
+  packVersion: string;
+  /** The engine's enforcement level; CrossGuard's `advisory` arrives as `warning` and is reported as `advisory`. */
+  level: "mandatory" | "advisory" | "remediate" | "disabled";
+  message: string;
+  urn: string | null;
+  region: string | null;
+  sequence: number;
+  timestamp: number;
+}
 export interface SummaryFleetEvent {
   kind: "summary";
   changes: ChangeCounts;
@@ -68,6 +85,7 @@ export type FleetEvent =
   | ResourceFinishedEvent
   | ResourceFailedEvent
   | DiagnosticFleetEvent
+  | PolicyFleetEvent
   | SummaryFleetEvent;
 
 /** Parts of a URN: `urn:pulumi:<stack>::<project>::<parent$...$type>::<name>`. */
@@ -107,6 +125,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
  */
 export class EventTranslator {
   private readonly known = new Map<string, Known>();
+  private readonly deployed = new Map<string, { serviceName?: unknown; cluster?: unknown; taskDefinition?: unknown }>();
 
   translate(event: EngineEvent): FleetEvent | undefined {
     try {
@@ -128,8 +147,33 @@ export class EventTranslator {
     return out;
   }
 
+  /**
+   * ECS services this (non-preview) operation created, updated or replaced, with the name, cluster
+   * and task definition the engine gave them (the step's new state). Entries whose values are not
+   * known (not strings) are returned with empty strings, so a caller can refuse to trust them.
+   */
+  deployedServices(): Array<{ urn: string; region: string | null; serviceName: string; cluster: string; taskDefinition: string }> {
+    const str = (v: unknown): string => (typeof v === "string" ? v : "");
+    return [...this.deployed].map(([urn, d]) => ({
+      urn,
+      region: this.regionOf(urn),
+      serviceName: str(d.serviceName),
+      cluster: str(d.cluster),
+      taskDefinition: str(d.taskDefinition),
+    }));
+  }
+
+  private noteDeployment(metadata: StepEventMetadata | undefined): void {
+    if (!isRecord(metadata) || metadata.type !== "aws:ecs/service:Service" || typeof metadata.urn !== "string") return;
+    if (!["create", "update", "replace", "create-replacement"].includes(String(metadata.op))) return;
+    const state = metadata.new;
+    const pick = (k: string): unknown => (isRecord(state?.outputs) && typeof state.outputs[k] === "string" ? state.outputs[k] : state?.inputs?.[k]);
+    this.deployed.set(metadata.urn, { serviceName: pick("name"), cluster: pick("cluster"), taskDefinition: pick("taskDefinition") });
+  }
+
   private translateUnsafe(e: EngineEvent): FleetEvent | undefined {
     const base = { sequence: Number(e.sequence) || 0, timestamp: Number(e.timestamp) || 0 };
+    if (isRecord(e.resOutputsEvent) && !e.resOutputsEvent.planning) this.noteDeployment(e.resOutputsEvent.metadata);
     if (isRecord(e.resourcePreEvent)) {
       return this.resourceEvent("resource-started", e.resourcePreEvent.metadata, !!e.resourcePreEvent.planning, base);
     }
@@ -146,6 +190,23 @@ export class EventTranslator {
         kind: "diagnostic",
         severity: d.severity,
         message: d.message,
+        urn,
+        region: urn ? this.regionOf(urn) : null,
+        ...base,
+      };
+    }
+    if (isRecord(e.policyEvent) && typeof e.policyEvent.policyName === "string") {
+      const p = e.policyEvent as unknown as Record<string, unknown>;
+      const urn = typeof p.resourceUrn === "string" && p.resourceUrn !== "" ? p.resourceUrn : null;
+      const raw = String(p.enforcementLevel ?? "");
+      const level = raw === "mandatory" || raw === "remediate" || raw === "disabled" ? raw : "advisory";
+      return {
+        kind: "policy",
+        policy: String(p.policyName),
+        pack: String(p.policyPackName ?? ""),
+        packVersion: String(p.policyPackVersion ?? ""),
+        level,
+        message: typeof p.message === "string" ? p.message : "",
         urn,
         region: urn ? this.regionOf(urn) : null,
         ...base,

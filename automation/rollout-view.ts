@@ -211,6 +211,11 @@ export class RolloutView {
       if (e.severity === "error" || e.severity === "warning") this.log(`${e.severity}${e.region ? ` [${e.region}]` : ""}: ${e.message.trim()}`);
       return;
     }
+    if (e.kind === "policy") {
+      const on = e.urn ? ` (${e.urn.split("::").pop()})` : "";
+      this.log(`policy ${e.level}${e.region ? ` [${e.region}]` : ""}: ${e.pack}/${e.policy}${on}: ${e.message.trim().split("\n")[0]}`);
+      return;
+    }
     if (e.kind === "summary") return this.endOperation();
     const key = e.region ?? "global";
     let r = this.regions.get(key);

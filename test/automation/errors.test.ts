@@ -42,7 +42,7 @@ describe("automation/errors", () => {
       const e = mapAutomationError(source, "prod", 3);
       expect(e).to.be.instanceOf(ConcurrentUpdateError);
       expect((e as ConcurrentUpdateError).attempts).to.equal(3);
-      expect(e.message).to.equal("stack prod is locked by another update (gave up after 3 attempts)");
+      expect(e.message).to.match(/^stack prod is locked by another update (held by .+ )?\(gave up after 3 attempts\); wait for the other update to finish; .*`pulumi cancel --stack prod`/);
     }
   });
 
@@ -67,6 +67,22 @@ describe("automation/errors", () => {
     expect((e as CommandError).stderr).to.equal(stderr);
     expect((e as CommandError).exitCode).to.equal(255);
     expect(e.message).to.equal("pulumi command failed for stack prod (exit code 255):\nUpdating (prod)\n  aws:ecs:Service web failed\nerror: update failed");
+  });
+
+  it("unwraps 3.248's exec wrapping: code -2 around execa's rejection carries the real exit code and stderr", () => {
+    // automation/cmd.js: execa rejects on a non-zero exit; the catch-all wraps that rejection as
+    // CommandResult("", error.message, -2, error).
+    const execa = Object.assign(new Error("Command failed with exit code 255: pulumi up --yes\nerror: update failed"), {
+      exitCode: 255,
+      stderr: "error: update failed",
+      stdout: "Updating (prod)",
+    });
+    const wrapped = cliError(execa.message, -2, execa);
+    const e = mapAutomationError(wrapped, "prod");
+    expect(e).to.be.instanceOf(CommandError);
+    expect((e as CommandError).exitCode).to.equal(255);
+    expect((e as CommandError).stderr).to.equal("error: update failed");
+    expect(e.message).to.equal("pulumi command failed for stack prod (exit code 255):\nerror: update failed");
   });
 
   it("passes its own errors and unrelated errors through", () => {

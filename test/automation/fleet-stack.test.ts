@@ -9,93 +9,15 @@ import { expect } from "chai";
 import type * as auto from "@pulumi/pulumi/automation";
 import { ConcurrentUpdateError, ConfigInvalidError, PulumiCliMissingError, StackNotFoundError } from "../../automation/errors";
 import type { FleetEvent } from "../../automation/events";
-import { type AutomationStack, PROJECT_DIR, backoffDelay, openStack } from "../../automation/fleet-stack";
-import { FIXTURE_PROJECT, FakeClock, fixtureRaw } from "./doubles";
+import { PROJECT_DIR, backoffDelay, openStack } from "../../automation/fleet-stack";
+import { FIXTURE_PROJECT, fixtureRaw } from "./doubles";
+import { FakeAutoStack, open } from "./fake-auto-stack";
 
 const { createCommandError } = require("@pulumi/pulumi/automation/errors") as { createCommandError: (r: unknown) => Error };
 const { CommandResult } = require("@pulumi/pulumi/automation/cmd") as {
   CommandResult: new (stdout: string, stderr: string, code: number, err?: Error) => unknown;
 };
 const locked = (): Error => createCommandError(new CommandResult("", "error: [409] Conflict: Another update is currently in progress.", 255));
-
-type Call = { method: string; args: unknown[] };
-
-const EU_PROVIDER = "urn:pulumi:staging::ecs-fleet::pulumi:providers:aws::aws-eu-west-1::p1";
-const SVC = "urn:pulumi:staging::ecs-fleet::ecs-fleet:region:RegionalFootprint$aws:ecs/service:Service::web";
-
-/** Records every call; `failures` are thrown by the next resource operations, in order. */
-class FakeAutoStack {
-  readonly name = "staging";
-  readonly calls: Call[] = [];
-  failures: Error[] = [];
-  config: auto.ConfigMap;
-  outputMap: auto.OutputMap = {
-    regions: { value: { "eu-west-1": { vpcId: "vpc-1", clusterName: "c", clusterArn: "arn" } }, secret: false },
-    adminToken: { value: "t0k3n", secret: true },
-  };
-
-  constructor(raw: Record<string, string>) {
-    this.config = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, { value: v, secret: false }]));
-  }
-
-  private op(method: string, opts: { onEvent?: (e: auto.EngineEvent) => void } | undefined): void {
-    this.calls.push({ method, args: [opts] });
-    const f = this.failures.shift();
-    if (f) throw f;
-    const ev = (e: Partial<auto.EngineEvent>) => opts?.onEvent?.({ sequence: 1, timestamp: 1, ...e } as auto.EngineEvent);
-    const metadata = { op: "update", urn: SVC, type: "aws:ecs/service:Service", provider: EU_PROVIDER };
-    ev({ resourcePreEvent: { metadata } as auto.ResourcePreEvent });
-    ev({ resOutputsEvent: { metadata } as auto.ResOutputsEvent });
-    ev({ stdoutEvent: { message: "hi", color: "never" } });
-  }
-
-  async getAllConfig(): Promise<auto.ConfigMap> {
-    this.calls.push({ method: "getAllConfig", args: [] });
-    return this.config;
-  }
-  async setConfig(key: string, value: auto.ConfigValue, isPath?: boolean): Promise<void> {
-    this.calls.push({ method: "setConfig", args: [key, value, isPath] });
-  }
-  async removeConfig(key: string, isPath?: boolean): Promise<void> {
-    this.calls.push({ method: "removeConfig", args: [key, isPath] });
-  }
-  async up(opts?: auto.UpOptions): Promise<auto.UpResult> {
-    this.op("up", opts);
-    return { stdout: "", stderr: "", outputs: this.outputMap, summary: { resourceChanges: { update: 1, same: 9 } } as auto.UpdateSummary };
-  }
-  async preview(opts?: auto.PreviewOptions): Promise<auto.PreviewResult> {
-    this.op("preview", opts);
-    return { stdout: "", stderr: "", changeSummary: { update: 1, same: 9 } };
-  }
-  async refresh(opts?: auto.RefreshOptions): Promise<auto.RefreshResult> {
-    this.op("refresh", opts);
-    return { stdout: "", stderr: "", summary: { resourceChanges: { refresh: 10 } } as auto.UpdateSummary };
-  }
-  async destroy(opts?: auto.DestroyOptions): Promise<auto.DestroyResult> {
-    this.op("destroy", opts);
-    return { stdout: "", stderr: "", summary: { resourceChanges: { delete: 10 } } as auto.UpdateSummary };
-  }
-  async outputs(): Promise<auto.OutputMap> {
-    this.calls.push({ method: "outputs", args: [] });
-    return this.outputMap;
-  }
-}
-
-async function open(fake: FakeAutoStack, extra: Partial<Parameters<typeof openStack>[0]> = {}) {
-  const selections: Array<{ args: auto.LocalProgramArgs; options: auto.LocalWorkspaceOptions }> = [];
-  const clock = new FakeClock();
-  const stack = await openStack({
-    stack: "staging",
-    workDir: FIXTURE_PROJECT,
-    clock,
-    selectStack: async (args, options) => {
-      selections.push({ args, options });
-      return fake as unknown as AutomationStack;
-    },
-    ...extra,
-  });
-  return { stack, selections, clock };
-}
 
 describe("automation/fleet-stack: Automation API wiring", () => {
   it("selects the stack with a LocalWorkspace over the project directory", async () => {
@@ -266,7 +188,10 @@ describe("automation/fleet-stack: Automation API wiring", () => {
 
   it("returns outputs typed, secret ones masked unless asked for", async () => {
     const { stack } = await open(new FakeAutoStack(fixtureRaw("staging")));
-    expect(await stack.outputs()).to.deep.equal({ regions: { "eu-west-1": { vpcId: "vpc-1", clusterName: "c", clusterArn: "arn" } }, adminToken: "[secret]" });
+    expect(await stack.outputs()).to.deep.equal({
+      regions: { "eu-west-1": { vpcId: "vpc-1", clusterName: "c", clusterArn: "arn", services: { web: { serviceName: "web-eu-west-1", alarms: [] } } } },
+      adminToken: "[secret]",
+    });
     expect((await stack.outputs({ showSecrets: true })).adminToken).to.equal("t0k3n");
   });
 
