@@ -23,6 +23,7 @@ function service(name: string, extra: Partial<SiteServiceSpec> = {}): SiteServic
     environment: {},
     secrets: {},
     readonlyRootFilesystem: false,
+    deploymentWait: { waitForSteadyState: true, timeoutMinutes: 30 },
     ...extra,
   };
 }
