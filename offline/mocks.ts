@@ -48,6 +48,8 @@ export interface RecordedResource {
     protect: boolean;
     dependsOn: string[];
     retainOnDelete: boolean;
+    /** `customTimeouts` (e.g. "30m"); empty strings when not set. */
+    customTimeouts: { create: string; update: string; delete: string };
   };
 }
 
@@ -330,6 +332,11 @@ export class Recorder {
               protect: req.getProtect() ?? false,
               dependsOn: req.getDependenciesList(),
               retainOnDelete: req.getRetainondelete() ?? false,
+              customTimeouts: {
+                create: req.getCustomtimeouts()?.getCreate() ?? "",
+                update: req.getCustomtimeouts()?.getUpdate() ?? "",
+                delete: req.getCustomtimeouts()?.getDelete() ?? "",
+              },
             },
           });
         }
