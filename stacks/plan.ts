@@ -244,6 +244,8 @@ export interface DnsRecordSpec {
   fqdn: string;
   /** Path (with query) the Route 53 health checks request. */
   healthCheckPath: string;
+  /** Path of the global URL: where the service's path pattern starts (`/api/*` → `/api/`), so the URL reaches its rule. */
+  urlPath: string;
   /** Regions serving the service, with each region's own name `<service>-<region>.<zone>`. */
   regions: { region: string; regionalFqdn: string }[];
 }
@@ -603,6 +605,7 @@ export function planFleet(config: FleetConfig, ctx: PlanContext): FleetPlan {
         return {
           service: name,
           fqdn: `${name}.${zone}`,
+          urlPath: pathBase(s.path),
           healthCheckPath: `${s.healthCheck.path}${s.healthCheck.path.includes("?") ? "&" : "?"}${HEALTH_QUERY_KEY}=${name}`,
           regions: inRegions.map((region) => ({ region, regionalFqdn: `${name}-${region}.${zone}` })),
         };
