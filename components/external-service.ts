@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { SiteServiceSpec } from "../stacks/plan";
 import { SiteNetworkMode } from "../stacks/sections/sites";
 import { containerEnvironment, containerSecrets } from "./container-env";
+import { containerHealthCheckDefinition } from "./fargate-service";
 
 export interface ExternalServiceArgs {
   /** The service as planned for this site (names, image, size, count, port, deployment bounds, environment, secrets). Required. */
@@ -25,7 +26,8 @@ export interface ExternalServiceArgs {
 /**
  * One service on a site's external instances (ECS Anywhere): an EXTERNAL task definition (bridge or
  * host networking, the container port published on the same host port, memory as a reservation, the
- * service's environment and secrets, its read-only root filesystem setting) and
+ * service's environment and secrets, its read-only root filesystem setting, its command, entry
+ * point and container health check) and
  * an ECS service with launch type EXTERNAL — no load balancer, no service discovery, no Service
  * Connect, no capacity provider: none of them exists for external instances. Tasks spread over
  * hosts; where each task holds a host port, at most one runs per host (distinctInstance).
@@ -57,6 +59,9 @@ export class ExternalService extends pulumi.ComponentResource {
             name: spec.name,
             image: spec.image,
             essential: true,
+            ...(spec.entryPoint ? { entryPoint: spec.entryPoint } : {}),
+            ...(spec.command ? { command: spec.command } : {}),
+            ...(spec.containerHealthCheck ? { healthCheck: containerHealthCheckDefinition(spec.containerHealthCheck) } : {}),
             cpu: spec.cpu,
             memoryReservation: spec.memory,
             readonlyRootFilesystem: spec.readonlyRootFilesystem,
@@ -92,10 +97,16 @@ export class ExternalService extends pulumi.ComponentResource {
         deploymentCircuitBreaker: { enable: true, rollback: true },
         orderedPlacementStrategies: [{ type: "spread", field: "instanceId" }],
         placementConstraints: spec.oneTaskPerHost ? [{ type: "distinctInstance" }] : [],
-        // Hosts register after `up` (and may be offline): never block the update on task placement.
-        waitForSteadyState: false,
+        // `up` waits until the site runs the new tasks (deployment.waitForSteadyState, default true),
+        // so a deployment the circuit breaker rolls back fails the update. A site whose hosts are
+        // not registered yet never becomes stable: set overrides.<site>.deployment.waitForSteadyState
+        // to false while onboarding.
+        waitForSteadyState: spec.deploymentWait.waitForSteadyState,
       },
-      { parent: this },
+      {
+        parent: this,
+        customTimeouts: { create: `${spec.deploymentWait.timeoutMinutes}m`, update: `${spec.deploymentWait.timeoutMinutes}m` },
+      },
     );
 
     this.serviceName = this.service.name;

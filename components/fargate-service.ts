@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { AlarmSpec, RegionalServiceSpec } from "../stacks/plan";
+import { AlarmSpec, ContainerHealthCheckSpec, ENDPOINTS_LABEL, RegionalServiceSpec } from "../stacks/plan";
 import { containerEnvironment, containerSecrets, secretReadStatements } from "./container-env";
 import { serviceTrustPolicy } from "./iam";
 
@@ -38,12 +38,27 @@ export interface FargateServiceArgs {
   serviceConnectNamespaceArn: pulumi.Input<string>;
   /** The region's ALB; required when `spec.routing` is set. */
   loadBalancer?: ServiceLoadBalancer;
+  /**
+   * Resources the ECS service is created after: for a Service Connect client, the region's server
+   * services, so its first tasks resolve their endpoints. Default none.
+   */
+  after?: pulumi.Resource[];
+}
+
+/** Whatever a step needs to place a resource under the component. */
+interface StepContext {
+  /** The component's logical name (prefix of every child's name). */
+  name: string;
+  args: FargateServiceArgs;
+  parent: pulumi.ComponentResource;
 }
 
 /**
  * One ECS service on Fargate in one region, with everything that belongs to it alone: log group,
  * task and execution roles, task definition, security group, (for public services) target group
- * and listener rules, auto scaling, and the alarms that roll a bad deployment back.
+ * and listener rules, auto scaling, and the alarms that roll a bad deployment back. The
+ * constructor runs one named step per part (below); logical names are those of the single
+ * constructor they replace, so existing stacks see no change.
  */
 export class FargateService extends pulumi.ComponentResource {
   public readonly service: aws.ecs.Service;
@@ -53,6 +68,9 @@ export class FargateService extends pulumi.ComponentResource {
   public readonly executionRole: aws.iam.Role;
   public readonly logGroup: aws.cloudwatch.LogGroup;
   public readonly targetGroup?: aws.lb.TargetGroup;
+  /** The service's listener rules (empty for a service without load balancer). */
+  public readonly listenerRules: aws.lb.ListenerRule[];
+  public readonly scalingTarget?: aws.appautoscaling.Target;
   public readonly alarms: aws.cloudwatch.MetricAlarm[];
   public readonly serviceName: pulumi.Output<string>;
   public readonly serviceArn: pulumi.Output<string>;
@@ -65,362 +83,450 @@ export class FargateService extends pulumi.ComponentResource {
 
   constructor(name: string, args: FargateServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ecs-fleet:ecs:FargateService", name, {}, opts);
-    const { spec, region } = args;
-    const routing = spec.routing;
+    const { spec } = args;
     const lb = args.loadBalancer;
-    if (routing && !lb) throw new Error(`FargateService ${name}: a public service needs loadBalancer`);
-    if (routing && spec.containerPort === undefined) throw new Error(`FargateService ${name}: a public service needs containerPort`);
+    if (spec.routing && !lb) throw new Error(`FargateService ${name}: a public service needs loadBalancer`);
+    if (spec.routing && spec.containerPort === undefined) throw new Error(`FargateService ${name}: a public service needs containerPort`);
+    const ctx: StepContext = { name, args, parent: this };
 
-    // Account and partition through this component, so the region's provider answers (never a default one).
-    const identity = aws.getCallerIdentityOutput({}, { parent: this });
-    const partition = aws.getPartitionOutput({}, { parent: this });
-
-    this.logGroup = new aws.cloudwatch.LogGroup(
-      `${name}-logs`,
-      { name: spec.logGroupName, retentionInDays: spec.logRetentionDays },
-      { parent: this },
-    );
-
-    const assume = serviceTrustPolicy("ecs-tasks.amazonaws.com", {
-      accountId: identity.accountId,
-      sourceArn: pulumi.interpolate`arn:${partition.partition}:ecs:${region}:${identity.accountId}:*`,
+    const identity = buildIdentity(ctx);
+    this.logGroup = buildLogGroup(ctx);
+    const roles = buildRoles(ctx, identity);
+    this.taskRole = roles.taskRole;
+    this.executionRole = roles.executionRole;
+    buildExecutionPolicy(ctx, identity, this.executionRole, this.logGroup);
+    this.taskDefinition = buildTaskDefinition(ctx, roles, this.logGroup);
+    this.securityGroup = buildSecurityGroup(ctx);
+    const routing = buildLoadBalancing(ctx, this.securityGroup);
+    this.targetGroup = routing?.targetGroup;
+    this.listenerRules = routing?.rules ?? [];
+    this.alarms = spec.alarms.map((alarm) => buildAlarm(ctx, alarm, this.targetGroup));
+    this.service = buildService(ctx, {
+      taskDefinition: this.taskDefinition,
+      securityGroup: this.securityGroup,
+      loadBalancers: routing?.loadBalancers ?? [],
+      rules: this.listenerRules,
+      alarms: this.alarms,
     });
-    this.taskRole = new aws.iam.Role(
-      `${name}-task`,
-      { name: spec.taskRoleName, description: `Task role of ${spec.name} in ${region}`, assumeRolePolicy: assume },
-      { parent: this },
-    );
-    this.executionRole = new aws.iam.Role(
-      `${name}-exec`,
-      { name: spec.executionRoleName, description: `Task execution role of ${spec.name} in ${region}: image pull, logs, secrets`, assumeRolePolicy: assume },
-      { parent: this },
-    );
-
-    const secretStatements = pulumi
-      .all([partition.partition, identity.accountId])
-      .apply(([p, a]) => secretReadStatements(Object.values(spec.secrets).map((s) => s.ref), p, region, a));
-    const executionPolicy = pulumi.all([secretStatements, this.logGroup.arn]).apply(([secrets, logArn]) =>
-      JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-          { Sid: "PullImages", Effect: "Allow", Action: ["ecr:GetAuthorizationToken", "ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"], Resource: "*" },
-          { Sid: "WriteLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${logArn}:*` },
-          ...secrets,
-        ],
-      }),
-    );
-    new aws.iam.RolePolicy(`${name}-exec`, { role: this.executionRole.id, policy: executionPolicy }, { parent: this });
-
-    const port = spec.containerPort;
-    const container = {
-      name: spec.name,
-      image: spec.image,
-      essential: true,
-      readonlyRootFilesystem: spec.readonlyRootFilesystem,
-      portMappings: port === undefined ? [] : [{ name: "http", containerPort: port, protocol: "tcp", appProtocol: "http" }],
-      environment: containerEnvironment(spec.environment),
-      secrets: containerSecrets(spec.secrets),
-      logConfiguration: {
-        logDriver: "awslogs",
-        options: { "awslogs-group": this.logGroup.name, "awslogs-region": region, "awslogs-stream-prefix": spec.name },
-      },
-    };
-    this.taskDefinition = new aws.ecs.TaskDefinition(
-      `${name}-task`,
-      {
-        family: spec.family,
-        requiresCompatibilities: ["FARGATE"],
-        networkMode: "awsvpc",
-        cpu: String(spec.cpu),
-        memory: String(spec.memory),
-        runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
-        taskRoleArn: this.taskRole.arn,
-        executionRoleArn: this.executionRole.arn,
-        containerDefinitions: pulumi.jsonStringify([container]),
-      },
-      { parent: this },
-    );
-
-    this.securityGroup = new aws.ec2.SecurityGroup(
-      `${name}-sg`,
-      {
-        vpcId: args.vpcId,
-        description: port === undefined ? `Service ${spec.name}: no inbound traffic` : `Service ${spec.name}: port ${port} from ${routing ? "the load balancer and " : ""}Service Connect peers`,
-        tags: { Name: `${spec.name}-service` },
-      },
-      { parent: this },
-    );
-    new aws.vpc.SecurityGroupEgressRule(
-      `${name}-out`,
-      {
-        securityGroupId: this.securityGroup.id,
-        description: "All outbound: image registries, AWS APIs, secrets, Service Connect peers",
-        ipProtocol: "-1",
-        cidrIpv4: "0.0.0.0/0",
-      },
-      { parent: this },
-    );
-    if (port !== undefined) {
-      new aws.vpc.SecurityGroupIngressRule(
-        `${name}-in-peers`,
-        {
-          securityGroupId: this.securityGroup.id,
-          description: `Port ${port} from Service Connect peers in the region`,
-          ipProtocol: "tcp",
-          fromPort: port,
-          toPort: port,
-          referencedSecurityGroupId: args.peerSecurityGroupId,
-        },
-        { parent: this },
-      );
-    }
-
-    let ruleDependencies: pulumi.Resource[] = [];
-    const loadBalancers: aws.types.input.ecs.ServiceLoadBalancer[] = [];
-    if (routing && lb && port !== undefined) {
-      new aws.vpc.SecurityGroupIngressRule(
-        `${name}-in-alb`,
-        {
-          securityGroupId: this.securityGroup.id,
-          description: `Port ${port} from the load balancer`,
-          ipProtocol: "tcp",
-          fromPort: port,
-          toPort: port,
-          referencedSecurityGroupId: lb.securityGroupId,
-        },
-        { parent: this },
-      );
-      new aws.vpc.SecurityGroupEgressRule(
-        `${name}-alb-out`,
-        {
-          securityGroupId: lb.securityGroupId,
-          description: `Load balancer to service ${spec.name} on port ${port}`,
-          ipProtocol: "tcp",
-          fromPort: port,
-          toPort: port,
-          referencedSecurityGroupId: this.securityGroup.id,
-        },
-        { parent: this },
-      );
-      this.targetGroup = new aws.lb.TargetGroup(
-        `${name}-tg`,
-        {
-          namePrefix: routing.targetGroupNamePrefix,
-          vpcId: args.vpcId,
-          targetType: "ip",
-          port,
-          protocol: "HTTP",
-          deregistrationDelay: 30,
-          healthCheck: {
-            enabled: true,
-            path: spec.healthCheck.path,
-            protocol: "HTTP",
-            port: "traffic-port",
-            matcher: "200-399",
-            interval: 15,
-            timeout: 5,
-            healthyThreshold: 2,
-            unhealthyThreshold: 3,
-          },
-          tags: { Name: `${spec.name}` },
-        },
-        { parent: this },
-      );
-      const forward = [{ type: "forward", targetGroupArn: this.targetGroup.arn }];
-      const rule = new aws.lb.ListenerRule(
-        `${name}-rule`,
-        {
-          listenerArn: lb.listenerArn,
-          priority: routing.priority,
-          actions: forward,
-          conditions: [
-            { pathPattern: { values: [routing.path] } },
-            ...(routing.hostHeaders.length > 0 ? [{ hostHeader: { values: routing.hostHeaders } }] : []),
-          ],
-        },
-        { parent: this },
-      );
-      ruleDependencies = [rule];
-      if (routing.healthRulePriority !== undefined && routing.healthQuery) {
-        ruleDependencies.push(
-          new aws.lb.ListenerRule(
-            `${name}-health-rule`,
-            {
-              listenerArn: lb.listenerArn,
-              priority: routing.healthRulePriority,
-              actions: forward,
-              conditions: [
-                // The path only: a query in the health path is matched by the request, not the pattern.
-                { pathPattern: { values: [spec.healthCheck.path.split("?")[0]] } },
-                { queryStrings: [{ key: routing.healthQuery.key, value: routing.healthQuery.value }] },
-              ],
-            },
-            { parent: this },
-          ),
-        );
-      }
-      loadBalancers.push({ targetGroupArn: this.targetGroup.arn, containerName: spec.name, containerPort: port });
-    }
-
-    this.alarms = spec.alarms.map((alarm) => this.alarm(name, alarm, args));
-
-    this.service = new aws.ecs.Service(
-      `${name}-service`,
-      {
-        name: spec.serviceName,
-        cluster: args.clusterArn,
-        taskDefinition: this.taskDefinition.arn,
-        desiredCount: spec.desiredCount,
-        capacityProviderStrategies: spec.capacity.map((c) => ({ capacityProvider: c.capacityProvider, base: c.base, weight: c.weight })),
-        networkConfiguration: {
-          subnets: args.privateSubnetIds,
-          securityGroups: [this.securityGroup.id, args.peerSecurityGroupId],
-          assignPublicIp: false,
-        },
-        availabilityZoneRebalancing: "ENABLED",
-        deploymentMinimumHealthyPercent: 100,
-        deploymentMaximumPercent: 200,
-        deploymentCircuitBreaker: { enable: true, rollback: true },
-        alarms: this.alarms.length > 0 ? { alarmNames: this.alarms.map((a) => a.name), enable: true, rollback: true } : undefined,
-        loadBalancers,
-        healthCheckGracePeriodSeconds: routing ? spec.healthCheck.gracePeriodSeconds : undefined,
-        serviceConnectConfiguration: {
-          enabled: true,
-          namespace: args.serviceConnectNamespaceArn,
-          services:
-            port === undefined
-              ? undefined
-              : [{ portName: "http", discoveryName: spec.name, clientAlias: [{ port, dnsName: spec.name }] }],
-        },
-        propagateTags: "SERVICE",
-        enableEcsManagedTags: true,
-      },
-      {
-        parent: this,
-        dependsOn: ruleDependencies,
-        // Auto scaling owns the task count: an `up` must not reset it.
-        ignoreChanges: spec.autoscaling ? ["desiredCount"] : [],
-        // The name is fixed (alarms and Service Connect refer to it): a replacement must delete first.
-        deleteBeforeReplace: true,
-      },
-    );
-
-    if (spec.autoscaling) {
-      const a = spec.autoscaling;
-      const resourceId = pulumi.interpolate`service/${args.clusterName}/${this.service.name}`;
-      const target = new aws.appautoscaling.Target(
-        `${name}-scaling`,
-        { serviceNamespace: "ecs", scalableDimension: "ecs:service:DesiredCount", resourceId, minCapacity: a.min, maxCapacity: a.max },
-        { parent: this },
-      );
-      const track = (suffix: string, metric: string, value: number, resourceLabel?: pulumi.Input<string>) =>
-        new aws.appautoscaling.Policy(
-          `${name}-${suffix}`,
-          {
-            policyType: "TargetTrackingScaling",
-            serviceNamespace: target.serviceNamespace,
-            scalableDimension: target.scalableDimension,
-            resourceId: target.resourceId,
-            targetTrackingScalingPolicyConfiguration: {
-              targetValue: value,
-              predefinedMetricSpecification: { predefinedMetricType: metric, resourceLabel },
-              scaleInCooldown: 300,
-              scaleOutCooldown: 60,
-            },
-          },
-          { parent: this },
-        );
-      if (a.cpuTarget !== undefined) track("cpu", "ECSServiceAverageCPUUtilization", a.cpuTarget);
-      if (a.memoryTarget !== undefined) track("memory", "ECSServiceAverageMemoryUtilization", a.memoryTarget);
-      if (a.requestsPerTarget !== undefined && this.targetGroup && lb) {
-        track("requests", "ALBRequestCountPerTarget", a.requestsPerTarget, pulumi.interpolate`${lb.arnSuffix}/${this.targetGroup.arnSuffix}`);
-      }
-      for (const s of a.schedule) {
-        new aws.appautoscaling.ScheduledAction(
-          `${name}-schedule-${s.key}`,
-          {
-            name: s.name,
-            serviceNamespace: target.serviceNamespace,
-            scalableDimension: target.scalableDimension,
-            resourceId: target.resourceId,
-            schedule: s.cron,
-            timezone: s.timezone,
-            scalableTargetAction: { minCapacity: s.min, maxCapacity: s.max },
-          },
-          { parent: this },
-        );
-      }
-    }
+    this.scalingTarget = buildScaling(ctx, this.service, this.targetGroup);
 
     this.serviceName = this.service.name;
     this.serviceArn = this.service.arn;
     this.alarmNames = pulumi.all(this.alarms.map((a) => a.name));
-    if (routing && lb) {
-      const host = routing.url.host ?? lb.dnsName;
-      this.url = pulumi.interpolate`${routing.url.scheme}://${host}${routing.url.path}`;
+    if (spec.routing && lb) {
+      const host = spec.routing.url.host ?? lb.dnsName;
+      this.url = pulumi.interpolate`${spec.routing.url.scheme}://${host}${spec.routing.url.path}`;
     }
-    this.internalUrl = port === undefined ? undefined : `http://${spec.name}:${port}`;
+    this.internalUrl = spec.containerPort === undefined ? undefined : `http://${spec.name}:${spec.containerPort}`;
     this.registerOutputs({ serviceName: this.serviceName, serviceArn: this.serviceArn, alarmNames: this.alarmNames, url: this.url });
   }
+}
 
-  private alarm(name: string, alarm: AlarmSpec, args: FargateServiceArgs): aws.cloudwatch.MetricAlarm {
-    const common = {
-      name: alarm.name,
-      evaluationPeriods: 3,
-      datapointsToAlarm: 3,
-      treatMissingData: "notBreaching",
-      tags: { Service: args.spec.name },
-    };
-    const lbDims = () => ({ LoadBalancer: args.loadBalancer!.arnSuffix, TargetGroup: this.targetGroup!.arnSuffix });
-    switch (alarm.kind) {
-      case "targetErrorRate":
-        return new aws.cloudwatch.MetricAlarm(
-          `${name}-alarm-5xx`,
-          {
-            ...common,
-            alarmDescription: `${args.spec.name}: more than ${alarm.threshold}% of requests answered 5xx by the targets for 3 minutes`,
-            comparisonOperator: "GreaterThanThreshold",
-            threshold: alarm.threshold,
-            metricQueries: [
-              { id: "rate", expression: "IF(requests > 0, 100 * errors / requests, 0)", label: "Target 5xx rate (%)", returnData: true },
-              { id: "errors", metric: { namespace: "AWS/ApplicationELB", metricName: "HTTPCode_Target_5XX_Count", period: 60, stat: "Sum", dimensions: lbDims() } },
-              { id: "requests", metric: { namespace: "AWS/ApplicationELB", metricName: "RequestCount", period: 60, stat: "Sum", dimensions: lbDims() } },
-            ],
-          },
-          { parent: this },
-        );
-      case "unhealthyTargets":
-        return new aws.cloudwatch.MetricAlarm(
-          `${name}-alarm-unhealthy`,
-          {
-            ...common,
-            alarmDescription: `${args.spec.name}: unhealthy targets for 3 minutes`,
-            namespace: "AWS/ApplicationELB",
-            metricName: "UnHealthyHostCount",
-            statistic: "Maximum",
-            period: 60,
-            comparisonOperator: "GreaterThanThreshold",
-            threshold: alarm.threshold,
-            dimensions: lbDims(),
-          },
-          { parent: this },
-        );
-      case "runningTasks":
-        return new aws.cloudwatch.MetricAlarm(
-          `${name}-alarm-tasks`,
-          {
-            ...common,
-            alarmDescription: `${args.spec.name}: fewer than ${alarm.threshold} running tasks for 3 minutes`,
-            namespace: "ECS/ContainerInsights",
-            metricName: "RunningTaskCount",
-            statistic: "Minimum",
-            period: 60,
-            comparisonOperator: "LessThanThreshold",
-            threshold: alarm.threshold,
-            dimensions: { ClusterName: args.clusterName, ServiceName: args.spec.serviceName },
-          },
-          { parent: this },
-        );
-    }
+interface Identity {
+  accountId: pulumi.Output<string>;
+  partition: pulumi.Output<string>;
+}
+
+/** Account and partition through the component, so the region's provider answers (never a default one). */
+function buildIdentity({ parent }: StepContext): Identity {
+  return {
+    accountId: aws.getCallerIdentityOutput({}, { parent }).accountId,
+    partition: aws.getPartitionOutput({}, { parent }).partition,
+  };
+}
+
+/** The service's log group (`awslogs` driver target). */
+function buildLogGroup({ name, args, parent }: StepContext): aws.cloudwatch.LogGroup {
+  return new aws.cloudwatch.LogGroup(`${name}-logs`, { name: args.spec.logGroupName, retentionInDays: args.spec.logRetentionDays }, { parent });
+}
+
+/** Task role (the application's identity) and execution role (ECS: image pull, logs, secrets). */
+function buildRoles({ name, args, parent }: StepContext, identity: Identity): { taskRole: aws.iam.Role; executionRole: aws.iam.Role } {
+  const { spec, region } = args;
+  const assume = serviceTrustPolicy("ecs-tasks.amazonaws.com", {
+    accountId: identity.accountId,
+    sourceArn: pulumi.interpolate`arn:${identity.partition}:ecs:${region}:${identity.accountId}:*`,
+  });
+  const taskRole = new aws.iam.Role(
+    `${name}-task`,
+    { name: spec.taskRoleName, description: `Task role of ${spec.name} in ${region}`, assumeRolePolicy: assume },
+    { parent },
+  );
+  const executionRole = new aws.iam.Role(
+    `${name}-exec`,
+    { name: spec.executionRoleName, description: `Task execution role of ${spec.name} in ${region}: image pull, logs, secrets`, assumeRolePolicy: assume },
+    { parent },
+  );
+  return { taskRole, executionRole };
+}
+
+/** The execution role's inline policy: image pulls, the service's log group, exactly its secrets. */
+function buildExecutionPolicy({ name, args, parent }: StepContext, identity: Identity, role: aws.iam.Role, logGroup: aws.cloudwatch.LogGroup): aws.iam.RolePolicy {
+  const { spec, region } = args;
+  const secretStatements = pulumi
+    .all([identity.partition, identity.accountId])
+    .apply(([p, a]) => secretReadStatements(Object.values(spec.secrets).map((s) => s.ref), p, region, a));
+  const policy = pulumi.all([secretStatements, logGroup.arn]).apply(([secrets, logArn]) =>
+    JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [
+        { Sid: "PullImages", Effect: "Allow", Action: ["ecr:GetAuthorizationToken", "ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"], Resource: "*" },
+        { Sid: "WriteLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${logArn}:*` },
+        ...secrets,
+      ],
+    }),
+  );
+  return new aws.iam.RolePolicy(`${name}-exec`, { role: role.id, policy }, { parent });
+}
+
+/** The task definition's `healthCheck` (ECS HealthCheck: seconds; startPeriod only when set). */
+export function containerHealthCheckDefinition(c: ContainerHealthCheckSpec): Record<string, unknown> {
+  return { command: c.command, interval: c.interval, timeout: c.timeout, retries: c.retries, ...(c.startPeriod !== undefined ? { startPeriod: c.startPeriod } : {}) };
+}
+
+/**
+ * The task definition: one container with the service's image, command/entryPoint, port, container
+ * health check, environment, secrets and logs; runtimePlatform from `architecture`. A Service
+ * Connect client carries the hash of its region's endpoints as a docker label: a changed endpoint
+ * set registers a new revision, so the client's tasks restart and resolve the new endpoints.
+ */
+function buildTaskDefinition(
+  { name, args, parent }: StepContext,
+  roles: { taskRole: aws.iam.Role; executionRole: aws.iam.Role },
+  logGroup: aws.cloudwatch.LogGroup,
+): aws.ecs.TaskDefinition {
+  const { spec, region } = args;
+  const port = spec.containerPort;
+  const container = {
+    name: spec.name,
+    image: spec.image,
+    essential: true,
+    ...(spec.entryPoint ? { entryPoint: spec.entryPoint } : {}),
+    ...(spec.command ? { command: spec.command } : {}),
+    readonlyRootFilesystem: spec.readonlyRootFilesystem,
+    portMappings: port === undefined ? [] : [{ name: "http", containerPort: port, protocol: "tcp", appProtocol: "http" }],
+    ...(spec.healthCheck.container ? { healthCheck: containerHealthCheckDefinition(spec.healthCheck.container) } : {}),
+    ...(spec.serviceConnect.endpointsHash ? { dockerLabels: { [ENDPOINTS_LABEL]: spec.serviceConnect.endpointsHash } } : {}),
+    environment: containerEnvironment(spec.environment),
+    secrets: containerSecrets(spec.secrets),
+    logConfiguration: {
+      logDriver: "awslogs",
+      options: { "awslogs-group": logGroup.name, "awslogs-region": region, "awslogs-stream-prefix": spec.name },
+    },
+  };
+  return new aws.ecs.TaskDefinition(
+    `${name}-task`,
+    {
+      family: spec.family,
+      requiresCompatibilities: ["FARGATE"],
+      networkMode: "awsvpc",
+      cpu: String(spec.cpu),
+      memory: String(spec.memory),
+      runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: spec.architecture === "arm64" ? "ARM64" : "X86_64" },
+      taskRoleArn: roles.taskRole.arn,
+      executionRoleArn: roles.executionRole.arn,
+      containerDefinitions: pulumi.jsonStringify([container]),
+    },
+    { parent },
+  );
+}
+
+/** The service's security group: all outbound; its port from Service Connect peers. */
+function buildSecurityGroup({ name, args, parent }: StepContext): aws.ec2.SecurityGroup {
+  const { spec } = args;
+  const port = spec.containerPort;
+  const group = new aws.ec2.SecurityGroup(
+    `${name}-sg`,
+    {
+      vpcId: args.vpcId,
+      description: port === undefined ? `Service ${spec.name}: no inbound traffic` : `Service ${spec.name}: port ${port} from ${spec.routing ? "the load balancer and " : ""}Service Connect peers`,
+      tags: { Name: `${spec.name}-service` },
+    },
+    { parent },
+  );
+  new aws.vpc.SecurityGroupEgressRule(
+    `${name}-out`,
+    { securityGroupId: group.id, description: "All outbound: image registries, AWS APIs, secrets, Service Connect peers", ipProtocol: "-1", cidrIpv4: "0.0.0.0/0" },
+    { parent },
+  );
+  if (port !== undefined) {
+    new aws.vpc.SecurityGroupIngressRule(
+      `${name}-in-peers`,
+      {
+        securityGroupId: group.id,
+        description: `Port ${port} from Service Connect peers in the region`,
+        ipProtocol: "tcp",
+        fromPort: port,
+        toPort: port,
+        referencedSecurityGroupId: args.peerSecurityGroupId,
+      },
+      { parent },
+    );
+  }
+  return group;
+}
+
+/**
+ * For a public service: ALB ↔ service security group rules, the target group (its health check on
+ * `healthCheck.path`), one listener rule per planned rule (`<name>-rule`, `<name>-rule-2`, …: host
+ * header and path, within the ALB's per-rule limits), and with DNS the rule that routes this
+ * service's Route 53 health checks.
+ */
+function buildLoadBalancing(
+  { name, args, parent }: StepContext,
+  securityGroup: aws.ec2.SecurityGroup,
+): { targetGroup: aws.lb.TargetGroup; rules: aws.lb.ListenerRule[]; loadBalancers: aws.types.input.ecs.ServiceLoadBalancer[] } | undefined {
+  const { spec } = args;
+  const routing = spec.routing;
+  const lb = args.loadBalancer;
+  const port = spec.containerPort;
+  if (!routing || !lb || port === undefined) return undefined;
+  new aws.vpc.SecurityGroupIngressRule(
+    `${name}-in-alb`,
+    { securityGroupId: securityGroup.id, description: `Port ${port} from the load balancer`, ipProtocol: "tcp", fromPort: port, toPort: port, referencedSecurityGroupId: lb.securityGroupId },
+    { parent },
+  );
+  new aws.vpc.SecurityGroupEgressRule(
+    `${name}-alb-out`,
+    { securityGroupId: lb.securityGroupId, description: `Load balancer to service ${spec.name} on port ${port}`, ipProtocol: "tcp", fromPort: port, toPort: port, referencedSecurityGroupId: securityGroup.id },
+    { parent },
+  );
+  const targetGroup = new aws.lb.TargetGroup(
+    `${name}-tg`,
+    {
+      namePrefix: routing.targetGroupNamePrefix,
+      vpcId: args.vpcId,
+      targetType: "ip",
+      port,
+      protocol: "HTTP",
+      deregistrationDelay: 30,
+      healthCheck: {
+        enabled: true,
+        path: spec.healthCheck.path,
+        protocol: "HTTP",
+        port: "traffic-port",
+        matcher: "200-399",
+        interval: 15,
+        timeout: 5,
+        healthyThreshold: 2,
+        unhealthyThreshold: 3,
+      },
+      tags: { Name: `${spec.name}` },
+    },
+    { parent },
+  );
+  const forward = [{ type: "forward", targetGroupArn: targetGroup.arn }];
+  const rules = routing.rules.map(
+    (rule, k) =>
+      new aws.lb.ListenerRule(
+        k === 0 ? `${name}-rule` : `${name}-rule-${k + 1}`,
+        {
+          listenerArn: lb.listenerArn,
+          priority: rule.priority,
+          actions: forward,
+          conditions: [
+            { pathPattern: { values: rule.pathPatterns } },
+            ...(rule.hostHeaders.length > 0 ? [{ hostHeader: { values: rule.hostHeaders } }] : []),
+          ],
+        },
+        { parent },
+      ),
+  );
+  if (routing.healthRulePriority !== undefined && routing.healthQuery) {
+    rules.push(
+      new aws.lb.ListenerRule(
+        `${name}-health-rule`,
+        {
+          listenerArn: lb.listenerArn,
+          priority: routing.healthRulePriority,
+          actions: forward,
+          conditions: [
+            // The path only: a query in the health path is matched by the request, not the pattern.
+            { pathPattern: { values: [spec.healthCheck.path.split("?")[0]] } },
+            { queryStrings: [{ key: routing.healthQuery.key, value: routing.healthQuery.value }] },
+          ],
+        },
+        { parent },
+      ),
+    );
+  }
+  return { targetGroup, rules, loadBalancers: [{ targetGroupArn: targetGroup.arn, containerName: spec.name, containerPort: port }] };
+}
+
+/**
+ * The ECS service. `up` waits for steady state unless `deployment.waitForSteadyState` is false, for
+ * at most `deployment.timeoutMinutes` (customTimeouts create/update): a deployment that never
+ * stabilises fails the update instead of being reported as done.
+ */
+function buildService(
+  { name, args, parent }: StepContext,
+  parts: {
+    taskDefinition: aws.ecs.TaskDefinition;
+    securityGroup: aws.ec2.SecurityGroup;
+    loadBalancers: aws.types.input.ecs.ServiceLoadBalancer[];
+    rules: aws.lb.ListenerRule[];
+    alarms: aws.cloudwatch.MetricAlarm[];
+  },
+): aws.ecs.Service {
+  const { spec } = args;
+  const port = spec.containerPort;
+  const timeout = `${spec.deployment.timeoutMinutes}m`;
+  return new aws.ecs.Service(
+    `${name}-service`,
+    {
+      name: spec.serviceName,
+      cluster: args.clusterArn,
+      taskDefinition: parts.taskDefinition.arn,
+      desiredCount: spec.desiredCount,
+      capacityProviderStrategies: spec.capacity.map((c) => ({ capacityProvider: c.capacityProvider, base: c.base, weight: c.weight })),
+      networkConfiguration: {
+        subnets: args.privateSubnetIds,
+        securityGroups: [parts.securityGroup.id, args.peerSecurityGroupId],
+        assignPublicIp: false,
+      },
+      availabilityZoneRebalancing: "ENABLED",
+      deploymentMinimumHealthyPercent: 100,
+      deploymentMaximumPercent: 200,
+      deploymentCircuitBreaker: { enable: true, rollback: true },
+      alarms: parts.alarms.length > 0 ? { alarmNames: parts.alarms.map((a) => a.name), enable: true, rollback: true } : undefined,
+      loadBalancers: parts.loadBalancers,
+      healthCheckGracePeriodSeconds: spec.routing ? spec.healthCheck.gracePeriodSeconds : undefined,
+      serviceConnectConfiguration: {
+        enabled: true,
+        namespace: args.serviceConnectNamespaceArn,
+        services: port === undefined ? undefined : [{ portName: "http", discoveryName: spec.name, clientAlias: [{ port, dnsName: spec.name }] }],
+      },
+      propagateTags: "SERVICE",
+      enableEcsManagedTags: true,
+      waitForSteadyState: spec.deployment.waitForSteadyState,
+    },
+    {
+      parent,
+      dependsOn: [...parts.rules, ...(args.after ?? [])],
+      // Auto scaling owns the task count: an `up` must not reset it.
+      ignoreChanges: spec.autoscaling ? ["desiredCount"] : [],
+      // The name is fixed (alarms and Service Connect refer to it): a replacement must delete first.
+      deleteBeforeReplace: true,
+      customTimeouts: { create: timeout, update: timeout },
+    },
+  );
+}
+
+/**
+ * Auto scaling: the scalable target, target tracking policies and scheduled actions. A scheduled
+ * action sets the target's MinCapacity and MaxCapacity (Application Auto Scaling User Guide,
+ * "Scheduled scaling"), so with schedules the target ignores changes to both: a refresh or `up`
+ * must not put back the configured range the schedule replaced.
+ */
+function buildScaling({ name, args, parent }: StepContext, service: aws.ecs.Service, targetGroup: aws.lb.TargetGroup | undefined): aws.appautoscaling.Target | undefined {
+  const { spec } = args;
+  const a = spec.autoscaling;
+  if (!a) return undefined;
+  const lb = args.loadBalancer;
+  const resourceId = pulumi.interpolate`service/${args.clusterName}/${service.name}`;
+  const target = new aws.appautoscaling.Target(
+    `${name}-scaling`,
+    { serviceNamespace: "ecs", scalableDimension: "ecs:service:DesiredCount", resourceId, minCapacity: a.min, maxCapacity: a.max },
+    { parent, ignoreChanges: a.schedule.length > 0 ? ["minCapacity", "maxCapacity"] : [] },
+  );
+  const track = (suffix: string, metric: string, value: number, resourceLabel?: pulumi.Input<string>) =>
+    new aws.appautoscaling.Policy(
+      `${name}-${suffix}`,
+      {
+        policyType: "TargetTrackingScaling",
+        serviceNamespace: target.serviceNamespace,
+        scalableDimension: target.scalableDimension,
+        resourceId: target.resourceId,
+        targetTrackingScalingPolicyConfiguration: {
+          targetValue: value,
+          predefinedMetricSpecification: { predefinedMetricType: metric, resourceLabel },
+          scaleInCooldown: 300,
+          scaleOutCooldown: 60,
+        },
+      },
+      { parent },
+    );
+  if (a.cpuTarget !== undefined) track("cpu", "ECSServiceAverageCPUUtilization", a.cpuTarget);
+  if (a.memoryTarget !== undefined) track("memory", "ECSServiceAverageMemoryUtilization", a.memoryTarget);
+  if (a.requestsPerTarget !== undefined && targetGroup && lb) {
+    track("requests", "ALBRequestCountPerTarget", a.requestsPerTarget, pulumi.interpolate`${lb.arnSuffix}/${targetGroup.arnSuffix}`);
+  }
+  for (const s of a.schedule) {
+    new aws.appautoscaling.ScheduledAction(
+      `${name}-schedule-${s.key}`,
+      {
+        name: s.name,
+        serviceNamespace: target.serviceNamespace,
+        scalableDimension: target.scalableDimension,
+        resourceId: target.resourceId,
+        schedule: s.cron,
+        timezone: s.timezone,
+        scalableTargetAction: { minCapacity: s.min, maxCapacity: s.max },
+      },
+      { parent },
+    );
+  }
+  return target;
+}
+
+/** One deployment alarm (a health gate the service rolls back on). */
+function buildAlarm({ name, args, parent }: StepContext, alarm: AlarmSpec, targetGroup: aws.lb.TargetGroup | undefined): aws.cloudwatch.MetricAlarm {
+  const common = {
+    name: alarm.name,
+    evaluationPeriods: 3,
+    datapointsToAlarm: 3,
+    treatMissingData: "notBreaching",
+    tags: { Service: args.spec.name },
+  };
+  const lbDims = () => ({ LoadBalancer: args.loadBalancer!.arnSuffix, TargetGroup: targetGroup!.arnSuffix });
+  switch (alarm.kind) {
+    case "targetErrorRate":
+      return new aws.cloudwatch.MetricAlarm(
+        `${name}-alarm-5xx`,
+        {
+          ...common,
+          alarmDescription: `${args.spec.name}: more than ${alarm.threshold}% of requests answered 5xx by the targets for 3 minutes`,
+          comparisonOperator: "GreaterThanThreshold",
+          threshold: alarm.threshold,
+          metricQueries: [
+            { id: "rate", expression: "IF(requests > 0, 100 * errors / requests, 0)", label: "Target 5xx rate (%)", returnData: true },
+            { id: "errors", metric: { namespace: "AWS/ApplicationELB", metricName: "HTTPCode_Target_5XX_Count", period: 60, stat: "Sum", dimensions: lbDims() } },
+            { id: "requests", metric: { namespace: "AWS/ApplicationELB", metricName: "RequestCount", period: 60, stat: "Sum", dimensions: lbDims() } },
+          ],
+        },
+        { parent },
+      );
+    case "unhealthyTargets":
+      return new aws.cloudwatch.MetricAlarm(
+        `${name}-alarm-unhealthy`,
+        {
+          ...common,
+          alarmDescription: `${args.spec.name}: unhealthy targets for 3 minutes`,
+          namespace: "AWS/ApplicationELB",
+          metricName: "UnHealthyHostCount",
+          statistic: "Maximum",
+          period: 60,
+          comparisonOperator: "GreaterThanThreshold",
+          threshold: alarm.threshold,
+          dimensions: lbDims(),
+        },
+        { parent },
+      );
+    case "runningTasks":
+      return new aws.cloudwatch.MetricAlarm(
+        `${name}-alarm-tasks`,
+        {
+          ...common,
+          alarmDescription: `${args.spec.name}: fewer than ${alarm.threshold} running tasks for 3 minutes`,
+          namespace: "ECS/ContainerInsights",
+          metricName: "RunningTaskCount",
+          statistic: "Minimum",
+          period: 60,
+          comparisonOperator: "LessThanThreshold",
+          threshold: alarm.threshold,
+          dimensions: { ClusterName: args.clusterName, ServiceName: args.spec.serviceName },
+        },
+        { parent },
+      );
   }
 }

@@ -84,7 +84,8 @@ export class GlobalDns extends pulumi.ComponentResource {
           ),
         );
       }
-      this.globalUrls[record.service] = `https://${record.fqdn}`;
+      // With the path base, so the URL reaches the service's own rule (host and path).
+      this.globalUrls[record.service] = `https://${record.fqdn}${record.urlPath}`;
     }
     this.registerOutputs({ globalUrls: this.globalUrls });
   }

@@ -66,8 +66,16 @@ export class RegionalFootprint extends pulumi.ComponentResource {
       );
     }
 
-    for (const spec of plan.services) {
-      this.services[spec.name] = new FargateService(
+    // Service Connect: tasks resolve only the endpoints that exist when they start (Amazon ECS
+    // Developer Guide, "Amazon ECS Service Connect components":
+    // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-connect-concepts-deploy.html).
+    // So the services that expose an endpoint are created first, and the clients after them.
+    const servers = plan.services.filter((s) => s.serviceConnect.server);
+    const clients = plan.services.filter((s) => !s.serviceConnect.server);
+    const built: Record<string, FargateService> = {};
+    for (const spec of [...servers, ...clients]) {
+      const after = spec.serviceConnect.server ? [] : servers.map((s) => built[s.name].service);
+      built[spec.name] = new FargateService(
         `${name}-${spec.name}`,
         {
           spec,
@@ -82,10 +90,12 @@ export class RegionalFootprint extends pulumi.ComponentResource {
             spec.routing && this.alb
               ? { securityGroupId: this.alb.securityGroupId, listenerArn: this.alb.listenerArn, arnSuffix: this.alb.arnSuffix, dnsName: this.alb.dnsName }
               : undefined,
+          after,
         },
         { parent: this },
       );
     }
+    for (const spec of plan.services) this.services[spec.name] = built[spec.name];
     if (plan.batch) {
       this.batch = new BatchEnvironment(
         `${name}-batch`,

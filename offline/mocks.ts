@@ -50,6 +50,8 @@ export interface RecordedResource {
     retainOnDelete: boolean;
     /** Aliases as registered: URNs, or `{ name, type, parent, stack, project }` specs. */
     aliases: unknown[];
+    /** `customTimeouts` (e.g. "30m"); empty strings when not set. */
+    customTimeouts: { create: string; update: string; delete: string };
   };
   /**
    * What the resource waits for: every resource the engine orders it after, with `explicit` when
@@ -373,6 +375,11 @@ export class Recorder {
               dependsOn: req.getDependenciesList(),
               retainOnDelete: req.getRetainondelete() ?? false,
               aliases,
+              customTimeouts: {
+                create: req.getCustomtimeouts()?.getCreate() ?? "",
+                update: req.getCustomtimeouts()?.getUpdate() ?? "",
+                delete: req.getCustomtimeouts()?.getDelete() ?? "",
+              },
             },
             dependencies,
           });

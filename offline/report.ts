@@ -3,7 +3,7 @@
  * Pure over what the offline engine recorded; the command-line entry is tools/plan.ts.
  */
 import { RecordedResource } from "./mocks";
-import { FleetPlan, RegionalServiceSpec } from "../stacks/plan";
+import { ContainerHealthCheckSpec, DeploymentWaitSpec, FleetPlan, RegionalServiceSpec } from "../stacks/plan";
 import { providerName } from "../stacks/naming";
 import { formatViolations, policyReport } from "../policy/evaluate";
 import { Violation } from "../policy/types";
@@ -56,20 +56,48 @@ export function describeService(s: RegionalServiceSpec): string[] {
         .join(", ")})`
     : `${s.desiredCount} task(s), fixed`;
   const capacity = s.capacity.map((c) => `${c.capacityProvider}${c.base > 0 ? ` base ${c.base}` : ""} weight ${c.weight}`).join(" + ");
-  const lines = [`service ${s.name}: ${s.image}, ${s.cpu} CPU / ${s.memory} MiB, ${scaling}, ${capacity}`];
+  const lines = [`service ${s.name}: ${s.image}, ${s.architecture}, ${s.cpu} CPU / ${s.memory} MiB, ${scaling}, ${capacity}`];
+  lines.push(...describeContainer(s));
   if (s.routing) {
     const r = s.routing;
     lines.push(
-      `  route: path ${r.path}${r.hostHeaders.length > 0 ? ` host ${r.hostHeaders.join(" | ")}` : ""} → :${s.containerPort} (priority ${r.priority}` +
+      `  route: path ${r.path}${r.hostHeaders.length > 0 ? ` host ${r.hostHeaders.join(" | ")}` : " any host"} → :${s.containerPort} (priority ${r.rules.map((x) => x.priority).join(", ")}` +
         `${r.healthRulePriority !== undefined ? `, health rule ${r.healthRulePriority}` : ""}), health ${s.healthCheck.path}, url ${r.url.scheme}://${r.url.host ?? "<alb>"}${r.url.path}`,
     );
+    if (r.rules.length > 1) {
+      for (const x of r.rules) lines.push(`    rule ${x.priority}: path ${x.pathPatterns.join(" | ")} host ${x.hostHeaders.join(" | ")}`);
+    }
   } else if (s.containerPort !== undefined) {
     lines.push(`  internal: http://${s.name}:${s.containerPort} (Service Connect)`);
   }
+  if (!s.serviceConnect.server) {
+    lines.push(`  Service Connect client: created after ${s.serviceConnect.endpoints.join(", ") || "no endpoint"}; endpoint hash ${s.serviceConnect.endpointsHash} rolls its tasks when they change`);
+  }
+  lines.push(`  deployment: ${describeWait(s.deployment)}`);
   const secrets = Object.keys(s.secrets);
   if (secrets.length > 0) lines.push(`  secrets: ${secrets.join(", ")}`);
   if (s.alarms.length > 0) lines.push(`  deployment alarms: ${s.alarms.map((a) => a.name).join(", ")}`);
   return lines;
+}
+
+/** Command, entry point and container health check of a service, when set. */
+export function describeContainer(s: { command?: string[]; entryPoint?: string[]; healthCheck?: { container?: ContainerHealthCheckSpec }; containerHealthCheck?: ContainerHealthCheckSpec }): string[] {
+  const lines: string[] = [];
+  if (s.entryPoint) lines.push(`  entryPoint: ${JSON.stringify(s.entryPoint)}`);
+  if (s.command) lines.push(`  command: ${JSON.stringify(s.command)}`);
+  const c = s.healthCheck?.container ?? s.containerHealthCheck;
+  if (c) {
+    lines.push(
+      `  container health check: ${JSON.stringify(c.command)} every ${c.interval}s, timeout ${c.timeout}s, ${c.retries} retries` +
+        `${c.startPeriod !== undefined ? `, start period ${c.startPeriod}s` : ""}`,
+    );
+  }
+  return lines;
+}
+
+/** How `up` waits for a service. */
+function describeWait(d: DeploymentWaitSpec): string {
+  return d.waitForSteadyState ? `up waits for steady state (timeout ${d.timeoutMinutes} min)` : `up does not wait for steady state (timeout ${d.timeoutMinutes} min)`;
 }
 
 /** The human report (`verification`: the verifier's summary lines, shown before the policy results). */
@@ -176,6 +204,8 @@ export function renderPlan(
         `   service ${s.name}: ${s.image}, ${s.cpu} CPU / ${s.memory} MiB reserved, ${s.desiredCount} task(s), ${port}` +
           `${s.oneTaskPerHost ? ", one task per host" : ""}`,
       );
+      lines.push(...describeContainer(s).map((l) => `   ${l}`));
+      lines.push(`     deployment: ${describeWait(s.deploymentWait)}`);
       const secrets = Object.keys(s.secrets);
       if (secrets.length > 0) lines.push(`     secrets: ${secrets.join(", ")} (read by the site's execution role)`);
     }

@@ -4,7 +4,15 @@
  * injected clock, so the same config and clock always give the same plan.
  */
 import { FleetConfig } from "./schema";
-import { ServiceConfig, effectiveAutoscaling, effectiveDesiredCount, serviceRegions } from "./sections/services";
+import {
+  Architecture,
+  AutoscalingConfig,
+  DEFAULT_DEPLOYMENT_TIMEOUT_MINUTES,
+  ServiceConfig,
+  effectiveAutoscaling,
+  effectiveDesiredCount,
+  serviceRegions,
+} from "./sections/services";
 import { parseSecretRef, SecretRef } from "./sections/env";
 import { zoneName } from "./sections/dns";
 import { albAccessLogs, albDeletionProtection, albWarnings } from "./sections/alb";
@@ -12,7 +20,7 @@ import { ElbLogPrincipal, elbLogPrincipal } from "./elb-accounts";
 import { SiteConfig, SiteNetworkMode, bindsHostPort, expirationTimestamp, isExpired, registrationLimitOf } from "./sections/sites";
 import { formatCidr, parseCidr, subdivide } from "./cidr";
 import { LIMITS, fitName, namePrefix, providerName, regionCode, shortHash } from "./naming";
-import { HEALTH_PRIORITIES, assignPriorities, literalPrefix, routeBand } from "./routing";
+import { HEALTH_PRIORITIES, RuleConditions, assignPriorities, literalPrefix, routeBand, ruleKey, splitRuleConditions } from "./routing";
 import { BatchRegionPlan, planBatch } from "./batch-plan";
 import { Partition, partitionOf } from "./regions";
 import { now as clockNow } from "./clock";
@@ -66,6 +74,23 @@ export interface SecretSpec {
   ref: SecretRef;
 }
 
+/** A container health check as the task definition takes it (ECS HealthCheck; seconds). */
+export interface ContainerHealthCheckSpec {
+  command: string[];
+  interval: number;
+  timeout: number;
+  retries: number;
+  startPeriod?: number;
+}
+
+/** How `pulumi up` waits for the service's deployments. */
+export interface DeploymentWaitSpec {
+  /** `waitForSteadyState` of the aws.ecs.Service. */
+  waitForSteadyState: boolean;
+  /** customTimeouts create/update of the service, minutes. */
+  timeoutMinutes: number;
+}
+
 /** A service as configured for one region or site, overrides applied (no regional names yet). */
 export interface ResolvedService {
   /** The service's config key: its identity everywhere. */
@@ -77,7 +102,15 @@ export interface ResolvedService {
   /** Container port; undefined for a worker. */
   containerPort?: number;
   public: boolean;
-  healthCheck: { path: string; gracePeriodSeconds: number };
+  /** Replaces the image's CMD; undefined keeps it. */
+  command?: string[];
+  /** Replaces the image's ENTRYPOINT; undefined keeps it. */
+  entryPoint?: string[];
+  /** CPU architecture of the tasks. */
+  architecture: Architecture;
+  /** Load balancer health check (path, grace period); `container` is the ECS container health check. */
+  healthCheck: { path: string; gracePeriodSeconds: number; container?: ContainerHealthCheckSpec };
+  deployment: DeploymentWaitSpec;
   autoscaling?: AutoscalingSpec;
   /** ECS capacity provider strategy; never empty. */
   capacity: CapacityProviderSpec[];
@@ -89,14 +122,25 @@ export interface ResolvedService {
   readonlyRootFilesystem: boolean;
 }
 
-/** How the region's ALB routes to a public service. */
-export interface RoutingSpec {
-  /** Path pattern of the listener rule. */
-  path: string;
-  /** Host-header values of the rule; empty means any host. */
-  hostHeaders: string[];
+/** One listener rule of a public service. */
+export interface ListenerRuleSpec extends RuleConditions {
   /** Listener rule priority (stable: see stacks/routing.ts). */
   priority: number;
+}
+
+/** How the region's ALB routes to a public service. */
+export interface RoutingSpec {
+  /** Path pattern of the listener rules. */
+  path: string;
+  /**
+   * Host-header values of the service's rules; empty means any host. With DNS: the service's own
+   * `<svc>.<zone>` and `<svc>-<region>.<zone>`, plus its `host`.
+   */
+  hostHeaders: string[];
+  /** Priority of the first rule (the one keyed by the service's name). */
+  priority: number;
+  /** The listener rules, each within the ALB's per-rule limits (one unless the host list is long). */
+  rules: ListenerRuleSpec[];
   /** Priority of the rule that routes Route 53 health checks (only with DNS). */
   healthRulePriority?: number;
   /** Query parameter the Route 53 health check adds, so its rule matches only this service. */
@@ -127,7 +171,29 @@ export interface RegionalServiceSpec extends ResolvedService {
   /** Present for public services. */
   routing?: RoutingSpec;
   alarms: AlarmSpec[];
+  serviceConnect: ServiceConnectSpec;
 }
+
+/**
+ * The service's place in the region's Service Connect namespace. Tasks resolve only the endpoints
+ * that existed when they started (Amazon ECS Developer Guide, "Amazon ECS Service Connect
+ * components" / deployment order:
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-connect-concepts-deploy.html).
+ */
+export interface ServiceConnectSpec {
+  /** Exposes an endpoint (has a containerPort): created before the region's clients. */
+  server: boolean;
+  /** The region's endpoints, `<service>:<port>`, sorted. */
+  endpoints: string[];
+  /**
+   * For a client (no port): a hash of `endpoints`, set as a docker label so a new endpoint set
+   * registers a new task definition revision and rolls the client's tasks. Undefined for servers.
+   */
+  endpointsHash?: string;
+}
+
+/** Docker label carrying the Service Connect endpoint hash on client tasks. */
+export const ENDPOINTS_LABEL = "ecs-fleet.service-connect-endpoints";
 
 /** The region's Application Load Balancer. */
 export interface AlbSpec {
@@ -178,6 +244,8 @@ export interface DnsRecordSpec {
   fqdn: string;
   /** Path (with query) the Route 53 health checks request. */
   healthCheckPath: string;
+  /** Path of the global URL: where the service's path pattern starts (`/api/*` → `/api/`), so the URL reaches its rule. */
+  urlPath: string;
   /** Regions serving the service, with each region's own name `<service>-<region>.<zone>`. */
   regions: { region: string; regionalFqdn: string }[];
 }
@@ -218,6 +286,14 @@ export interface SiteServiceSpec {
   secrets: Record<string, SecretSpec>;
   /** Mount the container's root filesystem read-only (the service's setting). */
   readonlyRootFilesystem: boolean;
+  /** Replaces the image's CMD; undefined keeps it. */
+  command?: string[];
+  /** Replaces the image's ENTRYPOINT; undefined keeps it. */
+  entryPoint?: string[];
+  /** ECS container health check; undefined for none. */
+  containerHealthCheck?: ContainerHealthCheckSpec;
+  /** How `pulumi up` waits for the site service (the service's `deployment`, site override applied). */
+  deploymentWait: DeploymentWaitSpec;
 }
 
 /** The SSM activation of a site while hosts are onboarded. */
@@ -303,7 +379,7 @@ export function planSubnets(cidr: string, azCount: number): { publicSubnetCidrs:
 /** A service with the overrides of one region (or site) applied. */
 export function resolveService(name: string, service: ServiceConfig, where: string): ResolvedService {
   const o = service.overrides?.[where] ?? {};
-  const scaling = effectiveAutoscaling(service, where);
+  const scaling = regionAutoscaling(service, where);
   const capacity = o.capacity ?? service.capacity;
   const environment = { ...(service.environment ?? {}), ...(o.environment ?? {}) };
   const secretRefs = { ...(service.secrets ?? {}), ...(o.secrets ?? {}) };
@@ -321,7 +397,18 @@ export function resolveService(name: string, service: ServiceConfig, where: stri
     desiredCount: effectiveDesiredCount(service, where),
     containerPort: service.containerPort,
     public: service.public,
-    healthCheck: { ...service.healthCheck },
+    ...(service.command ? { command: [...service.command] } : {}),
+    ...(service.entryPoint ? { entryPoint: [...service.entryPoint] } : {}),
+    architecture: service.architecture,
+    healthCheck: {
+      path: service.healthCheck.path,
+      gracePeriodSeconds: service.healthCheck.gracePeriodSeconds,
+      ...(service.healthCheck.container ? { container: containerHealthCheck(service.healthCheck.container) } : {}),
+    },
+    deployment: {
+      waitForSteadyState: o.deployment?.waitForSteadyState ?? service.deployment?.waitForSteadyState ?? true,
+      timeoutMinutes: o.deployment?.timeoutMinutes ?? service.deployment?.timeoutMinutes ?? DEFAULT_DEPLOYMENT_TIMEOUT_MINUTES,
+    },
     autoscaling: scaling && {
       min: scaling.min,
       max: scaling.max,
@@ -348,6 +435,36 @@ export function resolveService(name: string, service: ServiceConfig, where: stri
   };
 }
 
+/** The container health check as the task definition takes it. */
+function containerHealthCheck(c: NonNullable<ServiceConfig["healthCheck"]["container"]>): ContainerHealthCheckSpec {
+  return { command: [...c.command], interval: c.interval, timeout: c.timeout, retries: c.retries, ...(c.startPeriod !== undefined ? { startPeriod: c.startPeriod } : {}) };
+}
+
+/**
+ * Auto scaling in one region, with the schedule the region really runs. A scheduled action sets
+ * the scalable target's MinCapacity and MaxCapacity to its own values (Application Auto Scaling
+ * User Guide, "Scheduled scaling":
+ * https://docs.aws.amazon.com/autoscaling/application/userguide/scheduled-scaling-policy-overview.html),
+ * so a schedule inherited from the service into a region that overrides min or max would undo the
+ * region's range every time it fires. The rule: in such a region each inherited entry's value that
+ * equals the service's own bound (min or max) follows the region's bound; any other value is
+ * clamped into the region's range (and min ≤ max). A schedule given in the region's override is
+ * taken as written.
+ */
+export function regionAutoscaling(service: ServiceConfig, where: string): AutoscalingConfig | undefined {
+  const merged = effectiveAutoscaling(service, where);
+  const o = service.overrides?.[where]?.autoscaling;
+  const base = service.autoscaling;
+  if (!merged || !o || !base || o.schedule !== undefined || (o.min === undefined && o.max === undefined)) return merged;
+  const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), hi);
+  const schedule = (base.schedule ?? []).map((e) => {
+    const max = e.max === base.max ? merged.max : clamp(e.max, Math.max(merged.min, 1), merged.max);
+    const min = e.min === base.min ? Math.min(merged.min, max) : clamp(e.min, Math.min(merged.min, max), max);
+    return { ...e, min, max };
+  });
+  return { ...merged, schedule };
+}
+
 /** The URL path a path pattern starts with: `/api/*` → `/api/`, `/*` → `/`. */
 export function pathBase(pattern: string): string {
   return literalPrefix(pattern);
@@ -357,13 +474,15 @@ export function pathBase(pattern: string): string {
  * Rules that can never match because an earlier rule (lower priority) with the same host catches
  * everything they would: its literal path start is a prefix of theirs and it ends in a wildcard.
  */
-function shadowWarnings(region: string, names: string[], config: FleetConfig, priorities: Map<string, number>): string[] {
+function shadowWarnings(region: string, names: string[], config: FleetConfig, priorities: Map<string, number>, withDns: boolean): string[] {
   const out: string[] = [];
   for (const a of names) {
     for (const b of names) {
       if (a === b) continue;
       const sa = config.services[a];
       const sb = config.services[b];
+      // With DNS a service without host answers only its own names: no other rule can shadow it.
+      if (withDns && (sa.host === undefined || sb.host === undefined)) continue;
       if ((sa.host ?? "") !== (sb.host ?? "") || (priorities.get(a) ?? 0) > (priorities.get(b) ?? 0)) continue;
       const pa = literalPrefix(sa.path);
       if (pa !== sa.path && sa.path.endsWith("*") && sa.path === `${pa}*` && literalPrefix(sb.path).startsWith(pa)) {
@@ -412,15 +531,24 @@ export function planFleet(config: FleetConfig, ctx: PlanContext): FleetPlan {
     const r = config.regions[region];
     const here = serviceNames.filter((name) => serviceRegions(config.services[name], regionNames).includes(region));
     const publicHere = here.filter((name) => config.services[name].public);
-    const bandOf = (name: string) => routeBand(config.services[name].path, config.services[name].host !== undefined);
-    const routePriorities = assignPriorities(publicHere, bandOf);
-    warnings.push(...shadowWarnings(region, publicHere, config, routePriorities));
+    const rulesOf = new Map(publicHere.map((name) => [name, splitRuleConditions(config.services[name].path, hostHeadersOf(name, config.services[name], region, zone))]));
+    const keyOwner = new Map<string, string>();
+    for (const [name, rules] of rulesOf) rules.forEach((_, k) => keyOwner.set(ruleKey(name, k), name));
+    const bandOf = (key: string) => {
+      const name = keyOwner.get(key)!;
+      return routeBand(config.services[name].path, rulesOf.get(name)![0].hostHeaders.length > 0);
+    };
+    const routePriorities = assignPriorities([...keyOwner.keys()], bandOf);
+    warnings.push(...shadowWarnings(region, publicHere, config, routePriorities, zone !== undefined));
     const healthPriorities = assignPriorities(publicHere, HEALTH_PRIORITIES);
+    const endpoints = here
+      .filter((name) => config.services[name].containerPort !== undefined)
+      .map((name) => `${name}:${config.services[name].containerPort}`);
     const services = here.map((name) =>
       regionalService(config.services[name], resolveService(name, config.services[name], region), region, ctx, zone, {
-        route: routePriorities.get(name),
+        rules: rulesOf.get(name)?.map((r, k) => ({ ...r, priority: routePriorities.get(ruleKey(name, k))! })),
         health: healthPriorities.get(name),
-      }),
+      }, endpoints),
     );
     const batchJobs = Object.keys(batch[region]?.jobs ?? {});
     if (r.natGateways === "none" && services.length + batchJobs.length > 0) {
@@ -477,6 +605,7 @@ export function planFleet(config: FleetConfig, ctx: PlanContext): FleetPlan {
         return {
           service: name,
           fqdn: `${name}.${zone}`,
+          urlPath: pathBase(s.path),
           healthCheckPath: `${s.healthCheck.path}${s.healthCheck.path.includes("?") ? "&" : "?"}${HEALTH_QUERY_KEY}=${name}`,
           regions: inRegions.map((region) => ({ region, regionalFqdn: `${name}-${region}.${zone}` })),
         };
@@ -503,23 +632,35 @@ export function planFleet(config: FleetConfig, ctx: PlanContext): FleetPlan {
   return { project: ctx.project, stack: ctx.stack, homeRegion: config.homeRegion, regions, dns, sites, warnings };
 }
 
+/**
+ * Host-header values of a public service's rules in one region. With DNS every service carries its
+ * own names (`<svc>.<zone>`, `<svc>-<region>.<zone>`) plus its `host`, so each URL the stack
+ * outputs reaches this service whatever the priorities of the others; without DNS only `host`.
+ */
+export function hostHeadersOf(name: string, service: ServiceConfig, region: string, zone: string | undefined): string[] {
+  const own = zone ? [`${name}.${zone}`, `${name}-${region}.${zone}`] : [];
+  return [...new Set([...(service.host ? [service.host.toLowerCase()] : []), ...own])];
+}
+
 function regionalService(
   config: ServiceConfig,
   resolved: ResolvedService,
   region: string,
   ctx: PlanContext,
   zone: string | undefined,
-  priorities: { route?: number; health?: number },
+  priorities: { rules?: ListenerRuleSpec[]; health?: number },
+  endpoints: string[],
 ): RegionalServiceSpec {
   const { name } = resolved;
   const rc = regionCode(region);
   let routing: RoutingSpec | undefined;
-  if (resolved.public && priorities.route !== undefined) {
-    const fleetNames = zone ? [`${name}.${zone}`, `${name}-${region}.${zone}`] : [];
+  if (resolved.public && priorities.rules && priorities.rules.length > 0) {
+    const rules = priorities.rules;
     routing = {
       path: config.path,
-      hostHeaders: config.host ? [config.host, ...fleetNames] : [],
-      priority: priorities.route,
+      hostHeaders: rules.flatMap((r) => r.hostHeaders),
+      priority: rules[0].priority,
+      rules,
       healthRulePriority: zone ? priorities.health : undefined,
       healthQuery: zone ? { key: HEALTH_QUERY_KEY, value: name } : undefined,
       targetGroupNamePrefix: namePrefix(name),
@@ -529,7 +670,10 @@ function regionalService(
     };
   }
   const alarmName = (kind: string) => fitName([ctx.project, ctx.stack, name, kind], 255);
-  const minTasks = resolved.autoscaling?.min ?? resolved.desiredCount;
+  // The lowest task count in effect: the range's min, or a schedule's lower min once it fires.
+  const minTasks = resolved.autoscaling
+    ? Math.min(resolved.autoscaling.min, ...resolved.autoscaling.schedule.map((e) => e.min))
+    : resolved.desiredCount;
   const alarms: AlarmSpec[] = [];
   if (routing) {
     alarms.push({ kind: "targetErrorRate", name: alarmName("target-5xx"), threshold: 5 });
@@ -545,6 +689,11 @@ function regionalService(
     executionRoleName: fitName([ctx.project, ctx.stack, rc, name, "exec"], LIMITS.iamRole),
     routing,
     alarms,
+    serviceConnect: {
+      server: resolved.containerPort !== undefined,
+      endpoints,
+      ...(resolved.containerPort === undefined ? { endpointsHash: shortHash(endpoints.join(","), 16) } : {}),
+    },
   };
 }
 
@@ -582,6 +731,10 @@ function planSite(site: string, s: SiteConfig, config: FleetConfig, ctx: PlanCon
         environment: r.environment,
         secrets: r.secrets,
         readonlyRootFilesystem: r.readonlyRootFilesystem,
+        ...(r.command ? { command: r.command } : {}),
+        ...(r.entryPoint ? { entryPoint: r.entryPoint } : {}),
+        ...(r.healthCheck.container ? { containerHealthCheck: r.healthCheck.container } : {}),
+        deploymentWait: r.deployment,
       };
     });
 

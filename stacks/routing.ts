@@ -82,3 +82,53 @@ export function assignPriorities(names: readonly string[], ranges: PriorityRange
   }
   return out;
 }
+
+/**
+ * ALB limits on one rule's conditions: at most 5 condition values in total (each path pattern and
+ * each host-header value counts one) and at most 5 wildcards (`*`, `?`) across them. Source: Elastic
+ * Load Balancing, "Listener rules for your Application Load Balancer" (condition types) and
+ * "Quotas for your Application Load Balancers":
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html,
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html
+ */
+export const MAX_RULE_CONDITION_VALUES = 5;
+export const MAX_RULE_WILDCARDS = 5;
+
+/** Wildcards (`*`, `?`) in a condition value. */
+export function wildcards(value: string): number {
+  return (value.match(/[*?]/g) ?? []).length;
+}
+
+/** The conditions of one listener rule: the path pattern, and the host-header values (none: any host). */
+export interface RuleConditions {
+  pathPatterns: string[];
+  hostHeaders: string[];
+}
+
+/**
+ * The rules that together route `path` on any of `hosts`: one rule when everything fits the ALB
+ * limits, else the hosts split over several rules (each carrying the path), in the given order.
+ * Throws when one host cannot fit even alone (validation rejects such a host).
+ */
+export function splitRuleConditions(path: string, hosts: readonly string[]): RuleConditions[] {
+  if (hosts.length === 0) return [{ pathPatterns: [path], hostHeaders: [] }];
+  const rules: RuleConditions[] = [];
+  let current: string[] = [];
+  const fits = (list: string[]) =>
+    1 + list.length <= MAX_RULE_CONDITION_VALUES && wildcards(path) + list.reduce((n, h) => n + wildcards(h), 0) <= MAX_RULE_WILDCARDS;
+  for (const host of [...new Set(hosts.map((h) => h.toLowerCase()))]) {
+    if (!fits([host])) throw new Error(`splitRuleConditions: host ${host} with path ${path} exceeds the ALB's ${MAX_RULE_WILDCARDS} wildcards per rule`);
+    if (!fits([...current, host])) {
+      rules.push({ pathPatterns: [path], hostHeaders: current });
+      current = [];
+    }
+    current.push(host);
+  }
+  rules.push({ pathPatterns: [path], hostHeaders: current });
+  return rules;
+}
+
+/** The priority key of a service's k-th rule (k from 0): the first is the service's name, so it keeps its slot. */
+export function ruleKey(service: string, k: number): string {
+  return k === 0 ? service : `${service}#${k + 1}`;
+}

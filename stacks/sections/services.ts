@@ -1,10 +1,11 @@
 /** `ecs-fleet:services`: container services, defined once, fanned out to the regions they name. */
 import { z } from "zod";
-import { AddIssue, Path, boolean, integer, listOf, mapOf, percent, struct, text } from "./common";
+import { AddIssue, Path, boolean, describeValue, integer, listOf, mapOf, oneOf, percent, struct, text } from "./common";
 import { EnvironmentSchema, SecretsSchema, checkEnvironment } from "./env";
 import { checkRegionList } from "./regions";
 import { fargateSizeProblem } from "../fargate";
 import { DNS_NAME } from "../naming";
+import { MAX_RULE_WILDCARDS, wildcards } from "../routing";
 
 /** Service names are used verbatim in ECS service, Service Connect and DNS names: keep them short. */
 export const MAX_SERVICE_NAME = 32;
@@ -76,15 +77,80 @@ export const CapacitySchema = struct(
   "fargateBase, fargateWeight, spotWeight",
 );
 
+/**
+ * One argument of a container command: any string, the empty string included (`""` is a valid
+ * argument, e.g. `nginx -g ""`); only non-strings are rejected.
+ */
+function argument(): z.ZodEffects<z.ZodUnknown, string, unknown> {
+  return z.unknown().transform((v, ctx) => {
+    if (typeof v === "string") return v;
+    ctx.addIssue({ code: "custom", message: `expected a string argument (quote numbers and booleans), got ${describeValue(v)}` });
+    return z.NEVER;
+  });
+}
+
+/** A container command line: a non-empty list of strings (each may be ""). */
+export const CommandSchema = listOf(argument(), "strings (the command and its arguments)");
+
+/** The kinds a container health check command may start with (ECS HealthCheck.command). */
+export const CONTAINER_CHECK_KINDS = ["CMD", "CMD-SHELL"] as const;
+
+/**
+ * A container health check as ECS defines it (task definition `healthCheck`, run by the ECS agent
+ * inside the container): https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_HealthCheck.html
+ * — command starts with CMD (arguments run directly) or CMD-SHELL (one string run by the
+ * container's default shell); interval 5–300 s (default 30), timeout 2–60 s (default 5), retries
+ * 1–10 (default 3), startPeriod 0–300 s (default: none).
+ */
+export const ContainerHealthCheckSchema = struct(
+  {
+    /** `["CMD", "prog", "arg", ...]` or `["CMD-SHELL", "shell command"]`. Required. */
+    command: CommandSchema,
+    /** Seconds between checks, 5..300. Default 30. */
+    interval: integer(5, 300).default(30),
+    /** Seconds a check may take before it counts as failed, 2..60. Default 5. */
+    timeout: integer(2, 60).default(5),
+    /** Consecutive failures before the container is unhealthy, 1..10. Default 3. */
+    retries: integer(1, 10).default(3),
+    /** Seconds after start during which failures do not count, 0..300. Default: none. */
+    startPeriod: integer(0, 300).optional(),
+  },
+  "command, interval, timeout, retries, startPeriod",
+);
+
 export const HealthCheckSchema = struct(
   {
     /** HTTP path the ALB target group and Route 53 probe; starts with `/`. Default `/`. */
     path: text("an HTTP path starting with /, e.g. /healthz").default("/"),
     /** Seconds ECS ignores failing load-balancer health checks after a task starts, 0..7200. Default 60. */
     gracePeriodSeconds: integer(0, 7200).default(60),
+    /** A health check run inside the container by ECS (not the load balancer's). Default: none. */
+    container: ContainerHealthCheckSchema.optional(),
   },
-  "path, gracePeriodSeconds",
+  "path, gracePeriodSeconds, container",
 );
+
+/** CPU architectures of a Fargate task (runtimePlatform.cpuArchitecture). */
+export const ARCHITECTURES = ["x86_64", "arm64"] as const;
+export type Architecture = (typeof ARCHITECTURES)[number];
+
+/** Longest wait for a deployment that ecs-fleet accepts, minutes. */
+export const MAX_DEPLOYMENT_TIMEOUT_MINUTES = 480;
+
+/** How `pulumi up` waits for a service's deployment. */
+export const DeploymentSchema = struct(
+  {
+    /** Wait until the service is stable (all tasks of the new deployment running). Default true. */
+    waitForSteadyState: boolean().optional(),
+    /** Minutes `up` waits for a create or update before it fails, 1..480. Default 30. */
+    timeoutMinutes: integer(1, MAX_DEPLOYMENT_TIMEOUT_MINUTES).optional(),
+  },
+  "waitForSteadyState, timeoutMinutes",
+);
+export type DeploymentConfig = z.infer<typeof DeploymentSchema>;
+
+/** Default minutes `up` waits for a service (the provider's own default is 20). */
+export const DEFAULT_DEPLOYMENT_TIMEOUT_MINUTES = 30;
 
 /** What may differ per region. */
 export const ServiceOverrideSchema = struct(
@@ -105,8 +171,10 @@ export const ServiceOverrideSchema = struct(
     environment: EnvironmentSchema.optional(),
     /** Extra or changed secrets in this region (merged over the service's). */
     secrets: SecretsSchema.optional(),
+    /** Deployment waiting here; given keys replace the service's. */
+    deployment: DeploymentSchema.optional(),
   },
-  "desiredCount, cpu, memory, image, autoscaling, capacity, environment, secrets",
+  "desiredCount, cpu, memory, image, autoscaling, capacity, environment, secrets, deployment",
 );
 
 export const ServiceSchema = struct(
@@ -131,8 +199,16 @@ export const ServiceSchema = struct(
     path: text("an ALB path pattern starting with /, such as /* or /api/*", PATH_PATTERN).default("/*"),
     /** ALB host-header condition, e.g. api.example.com. Default: any host. */
     host: text("a host name such as api.example.com (wildcards * and ? allowed)", HOST_PATTERN).optional(),
-    /** Health check. Default { path: /, gracePeriodSeconds: 60 }. */
+    /** Replaces the image's CMD, e.g. ["sh", "-c", "exec my-server"]. Default: the image's. */
+    command: CommandSchema.optional(),
+    /** Replaces the image's ENTRYPOINT. Default: the image's. */
+    entryPoint: CommandSchema.optional(),
+    /** CPU architecture of the tasks: x86_64 or arm64 (FARGATE_SPOT runs x86_64 only). Default x86_64. */
+    architecture: oneOf(ARCHITECTURES).default("x86_64"),
+    /** Health checks: load balancer (path, gracePeriodSeconds) and container (container). Default { path: /, gracePeriodSeconds: 60 }. */
     healthCheck: HealthCheckSchema.default({}),
+    /** How `pulumi up` waits for deployments. Default { waitForSteadyState: true, timeoutMinutes: 30 }. */
+    deployment: DeploymentSchema.optional(),
     /** Auto scaling. Default: off (a fixed desiredCount). */
     autoscaling: AutoscalingSchema.optional(),
     /** Capacity strategy. Default: all tasks on FARGATE (on-demand). */
@@ -148,7 +224,7 @@ export const ServiceSchema = struct(
     /** Per-region and per-site overrides, keyed by region or site name. */
     overrides: mapOf(ServiceOverrideSchema, "region or site names to overrides").optional(),
   },
-  "image, cpu, memory, desiredCount, regions, sites, containerPort, public, path, host, healthCheck, autoscaling, capacity, environment, secrets, logRetentionDays, readonlyRootFilesystem, overrides",
+  "image, cpu, memory, desiredCount, regions, sites, containerPort, public, path, host, command, entryPoint, architecture, healthCheck, deployment, autoscaling, capacity, environment, secrets, logRetentionDays, readonlyRootFilesystem, overrides",
 );
 
 export const ServicesSchema = mapOf(ServiceSchema, "service names to service definitions");
@@ -164,7 +240,7 @@ export type ScheduleConfig = z.infer<typeof ScheduleSchema>;
  * Override keys that apply at an ECS Anywhere site. Everything else (load balancer, capacity
  * providers, auto scaling on request counts, ...) has no meaning on external instances.
  */
-export const SITE_OVERRIDE_KEYS: readonly string[] = ["desiredCount", "cpu", "memory", "image", "environment", "secrets"];
+export const SITE_OVERRIDE_KEYS: readonly string[] = ["desiredCount", "cpu", "memory", "image", "environment", "secrets", "deployment"];
 
 /** Why an override key cannot be used at a site, for the keys we know. */
 const NOT_AT_SITES: Record<string, string> = {
@@ -283,6 +359,13 @@ export function checkService(name: string, service: ServiceConfig, regions: read
   }
   if (service.capacity) checkCapacity(service.capacity, [...base, "capacity"], add);
   checkEnvironment(service.environment, service.secrets, base, add);
+  checkCommands(service, base, add);
+  if (service.public && service.host !== undefined && wildcards(service.host) + wildcards(service.path) > MAX_RULE_WILDCARDS) {
+    add([...base, "host"], `host ${service.host} and path ${service.path} hold ${wildcards(service.host) + wildcards(service.path)} wildcards; an ALB rule allows at most ${MAX_RULE_WILDCARDS}`);
+  }
+  if (service.architecture === "arm64" && hasSpot(service.capacity)) {
+    add([...base, "architecture"], SPOT_ARM64);
+  }
 
   const runsIn = serviceRegions(service, regions);
   if (service.regions) {
@@ -327,7 +410,76 @@ export function checkService(name: string, service: ServiceConfig, regions: read
       }
     }
     if (override.capacity) checkCapacity(override.capacity, [...at, "capacity"], add);
+    if (override.capacity && service.architecture === "arm64" && hasSpot(override.capacity)) {
+      add([...at, "capacity"], `${SPOT_ARM64} (services.${name}.architecture is arm64)`);
+    }
     checkOverrideEnvironment(service, override, at, add);
+  }
+}
+
+/**
+ * Fargate Spot runs Linux tasks on X86_64 only: "Linux tasks with the ARM64 architecture don't
+ * support the Fargate Spot capacity provider" (Amazon ECS Developer Guide, "AWS Fargate capacity
+ * providers": https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-capacity-providers.html).
+ */
+const SPOT_ARM64 = "arm64 tasks cannot run on FARGATE_SPOT (Fargate Spot supports only X86_64 Linux tasks): use architecture x86_64, or set capacity.spotWeight to 0";
+
+/** Whether a capacity strategy places tasks on FARGATE_SPOT. */
+export function hasSpot(c: CapacityConfig | undefined): boolean {
+  return !!c && c.spotWeight > 0;
+}
+
+/** `command`, `entryPoint` and the container health check's command. */
+function checkCommands(service: ServiceConfig, base: Path, add: AddIssue): void {
+  for (const key of ["command", "entryPoint"] as const) {
+    const list = service[key];
+    if (list && list.length === 0) add([...base, key], `give at least the program to run, e.g. ["sh", "-c", "exec my-server"], or leave ${key} out to keep the image's`);
+  }
+  const c = service.healthCheck.container;
+  if (!c) return;
+  const at = [...base, "healthCheck", "container", "command"];
+  const [kind, ...rest] = c.command;
+  if (!(CONTAINER_CHECK_KINDS as readonly string[]).includes(kind ?? "")) {
+    add(at, `must start with ${CONTAINER_CHECK_KINDS.join(" or ")} (ECS HealthCheck), e.g. ["CMD-SHELL", "curl -f http://localhost/ || exit 1"], got ${JSON.stringify(c.command)}`);
+  } else if (rest.length === 0 || rest[0] === "") {
+    add(at, `${kind} needs the command to run after it, e.g. ["${kind}", ${kind === "CMD" ? '"/bin/check", "--quick"' : '"curl -f http://localhost/ || exit 1"'}]`);
+  } else if (kind === "CMD-SHELL" && rest.length > 1) {
+    add(at, `CMD-SHELL takes one string that the container's shell runs, got ${rest.length}; join them into one, e.g. ["CMD-SHELL", ${JSON.stringify(rest.join(" "))}]`);
+  }
+  if (c.timeout >= c.interval) {
+    add([...base, "healthCheck", "container", "timeout"], `timeout ${c.timeout}s must be shorter than interval ${c.interval}s (a check must end before the next starts)`);
+  }
+}
+
+/** The names the fleet gives a public service with DNS: `<svc>.<zone>` and `<svc>-<region>.<zone>` per region. */
+export function generatedHostNames(name: string, zone: string, regions: readonly string[]): string[] {
+  return [`${name}.${zone}`, ...regions.map((r) => `${name}-${r}.${zone}`)];
+}
+
+/** Whether an ALB host-header value (case-insensitive, `*` any run, `?` one character) matches a host. */
+export function hostMatches(pattern: string, host: string): boolean {
+  const escaped = pattern.toLowerCase().replace(/[.+^$(){}|[\]\\-]/g, "\\$&");
+  const re = new RegExp("^" + escaped.replace(/\*/g, ".*").replace(/\?/g, ".") + "$");
+  return re.test(host.toLowerCase());
+}
+
+/**
+ * With DNS, every public service answers its own names; a `host` that is (or, with wildcards,
+ * matches) another service's generated name would take that service's requests: an error naming both.
+ */
+export function checkHostCollisions(services: Record<string, ServiceConfig>, regions: readonly string[], zone: string | undefined, add: AddIssue): void {
+  if (!zone) return;
+  const names = Object.keys(services).sort();
+  for (const a of names) {
+    const host = services[a].host;
+    if (!services[a].public || host === undefined) continue;
+    for (const b of names) {
+      if (a === b || !services[b].public) continue;
+      const taken = generatedHostNames(b, zone, serviceRegions(services[b], regions)).find((n) => hostMatches(host, n));
+      if (taken) {
+        add(["services", a, "host"], `${host} is ${host === taken ? "" : "a pattern matching "}${taken}, the name ecs-fleet gives service ${b}; requests for ${b} would reach ${a}: choose another host for ${a}`);
+      }
+    }
   }
 }
 
@@ -338,9 +490,10 @@ function routeKey(s: ServiceConfig): string {
 
 /**
  * Checks across services: two public services sharing a region must not route the same host and
- * path (the ALB would send everything to one of them).
+ * path (the ALB would send everything to one of them). With DNS (`withDns`) each service also has
+ * its own names, so only services sharing an explicit `host` can clash.
  */
-export function checkServiceRoutes(services: Record<string, ServiceConfig>, regions: readonly string[], add: AddIssue): void {
+export function checkServiceRoutes(services: Record<string, ServiceConfig>, regions: readonly string[], add: AddIssue, withDns = false): void {
   const names = Object.keys(services).sort();
   for (let i = 0; i < names.length; i++) {
     const a = services[names[i]];
@@ -348,6 +501,7 @@ export function checkServiceRoutes(services: Record<string, ServiceConfig>, regi
     for (let j = i + 1; j < names.length; j++) {
       const b = services[names[j]];
       if (!b.public || routeKey(a) !== routeKey(b)) continue;
+      if (withDns && a.host === undefined) continue;
       const shared = serviceRegions(a, regions).filter((r) => serviceRegions(b, regions).includes(r));
       if (shared.length === 0) continue;
       add(

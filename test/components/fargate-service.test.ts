@@ -227,7 +227,8 @@ describe("FargateService component", () => {
     expect((tg.inputs.healthCheck as any).path).to.equal("/healthz");
     const rules = recorder.ofType("aws:lb/listenerRule:ListenerRule");
     expect(rules.map((r) => r.inputs.priority)).to.deep.equal([s.routing!.priority, s.routing!.healthRulePriority]);
-    expect(rules[0].inputs.conditions).to.deep.equal([{ pathPattern: { values: ["/*"] } }]);
+    // With DNS the rule carries the service's own names (routing by host).
+    expect(rules[0].inputs.conditions).to.deep.equal([{ pathPattern: { values: ["/*"] } }, { hostHeader: { values: ["web.example.com", "web-eu-west-1.example.com"] } }]);
     expect(rules[1].inputs.conditions).to.deep.equal([{ pathPattern: { values: ["/healthz"] } }, { queryStrings: [{ key: "ecs-fleet-health", value: "web" }] }]);
     for (const r of rules) expect(r.inputs.listenerArn).to.equal(LB.listenerArn);
   });
@@ -259,5 +260,123 @@ describe("FargateService component", () => {
     }
     for (const r of recorder.ofType("aws:iam/role:Role")) expect((r.inputs.name as string).length).to.be.at.most(64);
     expect((one("aws:lb/targetGroup:TargetGroup").inputs.namePrefix as string).length).to.be.at.most(6);
+  });
+
+  it("keeps the logical names of the single-constructor version (no resource renamed by the split into steps)", async () => {
+    build(spec(publicWeb, { dns: true }));
+    await registered();
+    const names = recorder.resources.filter((r) => r.custom).map((r) => `${r.type.split(":").pop()} ${r.name}`).sort();
+    expect(names).to.deep.equal(
+      [
+        "LogGroup eu-west-1-web-logs",
+        "Role eu-west-1-web-task",
+        "Role eu-west-1-web-exec",
+        "RolePolicy eu-west-1-web-exec",
+        "TaskDefinition eu-west-1-web-task",
+        "SecurityGroup eu-west-1-web-sg",
+        "SecurityGroupEgressRule eu-west-1-web-out",
+        "SecurityGroupIngressRule eu-west-1-web-in-peers",
+        "SecurityGroupIngressRule eu-west-1-web-in-alb",
+        "SecurityGroupEgressRule eu-west-1-web-alb-out",
+        "TargetGroup eu-west-1-web-tg",
+        "ListenerRule eu-west-1-web-rule",
+        "ListenerRule eu-west-1-web-health-rule",
+        "MetricAlarm eu-west-1-web-alarm-5xx",
+        "MetricAlarm eu-west-1-web-alarm-unhealthy",
+        "MetricAlarm eu-west-1-web-alarm-tasks",
+        "Service eu-west-1-web-service",
+        "Target eu-west-1-web-scaling",
+        "Policy eu-west-1-web-cpu",
+        "Policy eu-west-1-web-memory",
+        "Policy eu-west-1-web-requests",
+        `ScheduledAction eu-west-1-web-schedule-${spec(publicWeb).autoscaling!.schedule[0].key}`,
+        "aws aws-eu-west-1",
+      ].sort(),
+    );
+  });
+
+  it("command, entryPoint, container health check and architecture reach the task definition", async () => {
+    build(
+      spec({
+        image: "public.ecr.aws/docker/library/httpd:2.4",
+        cpu: 256,
+        memory: 512,
+        containerPort: 80,
+        architecture: "arm64",
+        entryPoint: ["/bin/sh", "-c"],
+        command: ["exec httpd-foreground", ""],
+        healthCheck: { container: { command: ["CMD-SHELL", "kill -0 1"], interval: 10, retries: 2, startPeriod: 20 } },
+      }),
+    );
+    await registered();
+    const td = one("aws:ecs/taskDefinition:TaskDefinition").inputs;
+    expect(td.runtimePlatform).to.deep.equal({ operatingSystemFamily: "LINUX", cpuArchitecture: "ARM64" });
+    const [container] = JSON.parse(td.containerDefinitions as string);
+    expect(container.entryPoint).to.deep.equal(["/bin/sh", "-c"]);
+    expect(container.command).to.deep.equal(["exec httpd-foreground", ""]);
+    expect(container.healthCheck).to.deep.equal({ command: ["CMD-SHELL", "kill -0 1"], interval: 10, timeout: 5, retries: 2, startPeriod: 20 });
+  });
+
+  it("defaults: x86_64, no command/entryPoint/health check (the image's own)", async () => {
+    build(spec({ image: "x", cpu: 256, memory: 512, containerPort: 80 }));
+    await registered();
+    const td = one("aws:ecs/taskDefinition:TaskDefinition").inputs;
+    expect(td.runtimePlatform).to.deep.equal({ operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" });
+    const [container] = JSON.parse(td.containerDefinitions as string);
+    expect(container).to.not.have.any.keys("command", "entryPoint", "healthCheck", "dockerLabels");
+  });
+
+  it("waits for steady state by default, with the timeout as customTimeouts create/update", async () => {
+    build(spec({ image: "x", cpu: 256, memory: 512 }));
+    await registered();
+    const svc = one("aws:ecs/service:Service");
+    expect(svc.inputs.waitForSteadyState).to.equal(true);
+    expect(svc.options.customTimeouts).to.deep.include({ create: "30m", update: "30m" });
+  });
+
+  it("deployment.waitForSteadyState: false turns waiting off; timeoutMinutes and region overrides apply", async () => {
+    build(
+      spec({ image: "x", cpu: 256, memory: 512, deployment: { waitForSteadyState: false, timeoutMinutes: 45 }, overrides: { "us-east-1": { deployment: { waitForSteadyState: true } } } }),
+    );
+    await registered();
+    const svc = one("aws:ecs/service:Service");
+    expect(svc.inputs.waitForSteadyState).to.equal(false);
+    expect(svc.options.customTimeouts).to.deep.include({ create: "45m", update: "45m" });
+    const us = spec({ image: "x", cpu: 256, memory: 512, deployment: { waitForSteadyState: false, timeoutMinutes: 45 }, overrides: { "us-east-1": { deployment: { waitForSteadyState: true } } } }, { region: "us-east-1" });
+    expect(us.deployment).to.deep.equal({ waitForSteadyState: true, timeoutMinutes: 45 });
+  });
+
+  it("schedules: the scalable target ignores min/max (the schedule sets them); without schedules it does not", async () => {
+    build(spec(publicWeb));
+    await registered();
+    expect(one("aws:appautoscaling/target:Target").options.ignoreChanges).to.have.members(["minCapacity", "maxCapacity"]);
+    recorder.reset();
+    build(spec({ ...publicWeb, autoscaling: { min: 2, max: 20, cpuTarget: 60 } }));
+    await registered();
+    expect(one("aws:appautoscaling/target:Target").options.ignoreChanges).to.deep.equal([]);
+  });
+
+  it("a Service Connect client carries the endpoint hash label and is created after the resources it is given", async () => {
+    const s = spec({ image: "x", cpu: 256, memory: 512 });
+    expect(s.serviceConnect.server).to.equal(false);
+    const provider = new aws.Provider("aws-x", { region: "eu-west-1" });
+    const server = new aws.ecs.Service("server", { name: "server" }, { provider });
+    new FargateService("eu-west-1-worker", {
+      spec: s,
+      region: "eu-west-1",
+      clusterName: "c",
+      clusterArn: "arn:aws:ecs:eu-west-1:123456789012:cluster/c",
+      vpcId: "vpc-1",
+      privateSubnetIds: ["subnet-a"],
+      peerSecurityGroupId: "sg-peer",
+      serviceConnectNamespaceArn: "arn:ns",
+      after: [server],
+    }, { provider });
+    await registered();
+    const svc = recorder.one("aws:ecs/service:Service", "eu-west-1-worker-service");
+    const serverUrn = recorder.one("aws:ecs/service:Service", "server").urn;
+    expect(svc.options.dependsOn).to.include(serverUrn);
+    const [container] = JSON.parse(one("aws:ecs/taskDefinition:TaskDefinition").inputs.containerDefinitions as string);
+    expect(container.dockerLabels).to.deep.equal({ "ecs-fleet.service-connect-endpoints": s.serviceConnect.endpointsHash });
   });
 });

@@ -9,6 +9,7 @@ const records: DnsRecordSpec[] = [
     service: "web",
     fqdn: "web.example.com",
     healthCheckPath: "/healthz?ecs-fleet-health=web",
+    urlPath: "/",
     regions: [
       { region: "eu-west-1", regionalFqdn: "web-eu-west-1.example.com" },
       { region: "us-east-1", regionalFqdn: "web-us-east-1.example.com" },
@@ -42,7 +43,7 @@ describe("GlobalDns component", () => {
     expect(regional.map((r) => r.inputs.name)).to.deep.equal(["web-eu-west-1.example.com", "web-us-east-1.example.com"]);
     // Route 53 is global: everything on the home provider.
     for (const r of recorder.resources.filter((x) => x.custom && !x.type.startsWith("pulumi:providers:"))) expect(r.region).to.equal("eu-west-1");
-    expect(dns.globalUrls).to.deep.equal({ web: "https://web.example.com" });
+    expect(dns.globalUrls).to.deep.equal({ web: "https://web.example.com/" });
   });
 
   it("refuses a record for a region without a load balancer", () => {

@@ -23,6 +23,7 @@ function service(name: string, extra: Partial<SiteServiceSpec> = {}): SiteServic
     environment: {},
     secrets: {},
     readonlyRootFilesystem: false,
+    deploymentWait: { waitForSteadyState: true, timeoutMinutes: 30 },
     ...extra,
   };
 }
@@ -254,8 +255,10 @@ describe("OnPremSite", () => {
       deploymentCircuitBreaker: { enable: true, rollback: true },
       orderedPlacementStrategies: [{ type: "spread", field: "instanceId" }],
       placementConstraints: [{ type: "distinctInstance" }],
-      waitForSteadyState: false,
+      // up waits for the site's deployment (deployment.waitForSteadyState defaults to true).
+      waitForSteadyState: true,
     });
+    expect(web.options.customTimeouts).to.deep.include({ create: "30m", update: "30m" });
     const worker = recorder.one("aws:ecs/service:Service", "site-ams-dc-worker");
     expect(worker.inputs).to.deep.include({ desiredCount: 4, placementConstraints: [], deploymentMinimumHealthyPercent: 100, deploymentMaximumPercent: 200 });
     for (const s of [web, worker]) {
@@ -318,5 +321,28 @@ describe("registrationCommand", () => {
         `--activation-id 'a1b2c3d4-0000-1111-2222-333344445555' --activation-code 'Abc/def+123'`,
     );
     expect(registrationCommand({ region: "r", clusterName: "c", activationId: "i", activationCode: "it's" })).to.include(`--activation-code 'it'\\''s'`);
+  });
+
+  it("site services: command, entryPoint and container health check in the task definition; waiting can be turned off", async () => {
+    newSite(
+      sitePlan({
+        services: [
+          service("web", {
+            command: ["sh", "-c", "exec nginx -g 'daemon off;'"],
+            entryPoint: ["/docker-entrypoint.sh"],
+            containerHealthCheck: { command: ["CMD", "curl", "-f", "http://localhost/"], interval: 30, timeout: 5, retries: 3 },
+            deploymentWait: { waitForSteadyState: false, timeoutMinutes: 10 },
+          }),
+        ],
+      }),
+    );
+    await registered();
+    const [container] = JSON.parse(recorder.one("aws:ecs/taskDefinition:TaskDefinition").inputs.containerDefinitions as string);
+    expect(container.command).to.deep.equal(["sh", "-c", "exec nginx -g 'daemon off;'"]);
+    expect(container.entryPoint).to.deep.equal(["/docker-entrypoint.sh"]);
+    expect(container.healthCheck).to.deep.equal({ command: ["CMD", "curl", "-f", "http://localhost/"], interval: 30, timeout: 5, retries: 3 });
+    const svc = recorder.one("aws:ecs/service:Service");
+    expect(svc.inputs.waitForSteadyState).to.equal(false);
+    expect(svc.options.customTimeouts).to.deep.include({ create: "10m", update: "10m" });
   });
 });

@@ -22,13 +22,19 @@ describe("plan report: services", function () {
     const text = renderPlan(run, []);
     expect(text).to.include("   ALB ecs-fleet-prod: HTTPS :443 (*.example.com, ELBSecurityPolicy-TLS13-1-2-2021-06), HTTP :80 redirects, deletion protection on, idle timeout 60s");
     const web = run.plan.regions.find((r) => r.region === "us-east-1")!.services.find((s) => s.name === "web")!;
-    expect(describeService(web)[0]).to.equal(
-      "service web: public.ecr.aws/nginx/nginx:1.27, 512 CPU / 1024 MiB, 6..60 tasks (start 6; CPU 60%, 1000 req/target, " +
-        "cron(0 7 * * ? *) Europe/Dublin → 6..30, cron(0 20 * * ? *) Europe/Dublin → 3..30), FARGATE base 2 weight 1 + FARGATE_SPOT weight 3",
+    const lines = describeService(web);
+    expect(lines[0]).to.equal(
+      "service web: public.ecr.aws/nginx/nginx:1.27, x86_64, 512 CPU / 1024 MiB, 6..60 tasks (start 6; CPU 60%, 1000 req/target, " +
+        "cron(0 7 * * ? *) Europe/Dublin → 6..60, cron(0 20 * * ? *) Europe/Dublin → 6..60), FARGATE base 2 weight 1 + FARGATE_SPOT weight 3",
     );
-    expect(describeService(web)[1]).to.equal(
-      `  route: path /* → :80 (priority ${web.routing!.priority}, health rule ${web.routing!.healthRulePriority}), health /healthz, url https://web-us-east-1.example.com/`,
+    expect(lines).to.include(
+      `  route: path /* host web.example.com | web-us-east-1.example.com → :80 (priority ${web.routing!.priority}, health rule ${web.routing!.healthRulePriority}), health /healthz, url https://web-us-east-1.example.com/`,
     );
+    expect(lines).to.include(`  command: ["sh","-c","echo ok > /usr/share/nginx/html/healthz && exec /docker-entrypoint.sh nginx -g 'daemon off;'"]`);
+    expect(lines).to.include(`  container health check: ["CMD-SHELL","curl -fsS -o /dev/null http://localhost/healthz || exit 1"] every 30s, timeout 5s, 3 retries, start period 10s`);
+    expect(lines).to.include("  deployment: up waits for steady state (timeout 30 min)");
+    expect(text).to.include("   service search: public.ecr.aws/docker/library/httpd:2.4, arm64, 1024 CPU / 4096 MiB");
+    expect(text).to.match(/ {5}Service Connect client: created after api:80, search:80, web:80; endpoint hash [0-9a-f]{16} rolls its tasks when they change/);
     for (const line of describeService(web)) expect(text).to.include(`   ${line}`);
     expect(text).to.include("   internal: http://search:80 (Service Connect)");
     expect(text).to.include("== global DNS in example.com (provider aws-eu-west-1)");

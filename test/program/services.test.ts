@@ -65,7 +65,7 @@ describe("program: regional services", () => {
     expect(out.regions["us-east-1"].services.api.url).to.equal("https://api-us-east-1.example.com/api/");
     expect(out.regions["eu-west-1"].services.worker).to.deep.equal({ serviceName: "worker", alarms: ["ecs-fleet-prod-worker-running-tasks"] });
     expect(out.regions["ap-southeast-2"].services).to.have.keys(["web"]);
-    expect(out.services).to.deep.equal({ api: { globalUrl: "https://api.example.com" }, web: { globalUrl: "https://web.example.com" } });
+    expect(out.services).to.deep.equal({ api: { globalUrl: "https://api.example.com/api/" }, web: { globalUrl: "https://web.example.com/" } });
   });
 
   it("without DNS: HTTP URLs on the ALB's DNS name, no global URLs, no Route 53 or ACM resources", async () => {

@@ -202,6 +202,7 @@ describe("services config: planning", () => {
           service: "web",
           fqdn: "web.example.com",
           healthCheckPath: "/healthz?ecs-fleet-health=web",
+          urlPath: "/",
           regions: [
             { region: "eu-west-1", regionalFqdn: "web-eu-west-1.example.com" },
             { region: "us-east-1", regionalFqdn: "web-us-east-1.example.com" },

@@ -116,9 +116,9 @@ describe("ecs-fleet:sites validation", () => {
     const overrides = { "a-dc": { desiredCount: 1, image: "public.ecr.aws/nginx/nginx:1.28", public: true, capacity: "spot", requestsPerTarget: 100 } };
     const r = problems(withSites({ "a-dc": SITE }, { overrides }));
     expect(r).to.include.members([
-      "ecs-fleet:services.web.overrides.a-dc.public: public cannot be overridden at site a-dc: ECS Anywhere has no load balancer, so a site service cannot be public; allowed at a site: desiredCount, cpu, memory, image, environment, secrets",
-      "ecs-fleet:services.web.overrides.a-dc.capacity: capacity cannot be overridden at site a-dc: external instances have no capacity providers (no Fargate, no Spot); allowed at a site: desiredCount, cpu, memory, image, environment, secrets",
-      "ecs-fleet:services.web.overrides.a-dc.requestsPerTarget: requestsPerTarget cannot be overridden at site a-dc: scaling on requests per target needs a load balancer, which ECS Anywhere does not have; allowed at a site: desiredCount, cpu, memory, image, environment, secrets",
+      "ecs-fleet:services.web.overrides.a-dc.public: public cannot be overridden at site a-dc: ECS Anywhere has no load balancer, so a site service cannot be public; allowed at a site: desiredCount, cpu, memory, image, environment, secrets, deployment",
+      "ecs-fleet:services.web.overrides.a-dc.capacity: capacity cannot be overridden at site a-dc: external instances have no capacity providers (no Fargate, no Spot); allowed at a site: desiredCount, cpu, memory, image, environment, secrets, deployment",
+      "ecs-fleet:services.web.overrides.a-dc.requestsPerTarget: requestsPerTarget cannot be overridden at site a-dc: scaling on requests per target needs a load balancer, which ECS Anywhere does not have; allowed at a site: desiredCount, cpu, memory, image, environment, secrets, deployment",
     ]);
     expect(r.filter((p) => /overrides\.a-dc\.(desiredCount|image)/.test(p))).to.deep.equal([]);
     // The same keys in a region override are not this check's business.
@@ -129,10 +129,10 @@ describe("ecs-fleet:sites validation", () => {
     const seen: string[] = [];
     checkSiteOverride(["services", "web"], "a-dc", { desiredCount: 2, cpu: 512, memory: 1024, image: "x", public: true, capacity: "spot", requestsPerTarget: 50, autoscaling: {}, unset: undefined }, (path, message) => seen.push(`${path.join(".")}: ${message}`));
     expect(seen).to.deep.equal([
-      "services.web.overrides.a-dc.public: public cannot be overridden at site a-dc: ECS Anywhere has no load balancer, so a site service cannot be public; allowed at a site: desiredCount, cpu, memory, image, environment, secrets",
-      "services.web.overrides.a-dc.capacity: capacity cannot be overridden at site a-dc: external instances have no capacity providers (no Fargate, no Spot); allowed at a site: desiredCount, cpu, memory, image, environment, secrets",
-      "services.web.overrides.a-dc.requestsPerTarget: requestsPerTarget cannot be overridden at site a-dc: scaling on requests per target needs a load balancer, which ECS Anywhere does not have; allowed at a site: desiredCount, cpu, memory, image, environment, secrets",
-      "services.web.overrides.a-dc.autoscaling: autoscaling cannot be overridden at site a-dc: ecs-fleet scales site services by their desiredCount only (a site has a fixed set of hosts); allowed at a site: desiredCount, cpu, memory, image, environment, secrets",
+      "services.web.overrides.a-dc.public: public cannot be overridden at site a-dc: ECS Anywhere has no load balancer, so a site service cannot be public; allowed at a site: desiredCount, cpu, memory, image, environment, secrets, deployment",
+      "services.web.overrides.a-dc.capacity: capacity cannot be overridden at site a-dc: external instances have no capacity providers (no Fargate, no Spot); allowed at a site: desiredCount, cpu, memory, image, environment, secrets, deployment",
+      "services.web.overrides.a-dc.requestsPerTarget: requestsPerTarget cannot be overridden at site a-dc: scaling on requests per target needs a load balancer, which ECS Anywhere does not have; allowed at a site: desiredCount, cpu, memory, image, environment, secrets, deployment",
+      "services.web.overrides.a-dc.autoscaling: autoscaling cannot be overridden at site a-dc: ecs-fleet scales site services by their desiredCount only (a site has a fixed set of hosts); allowed at a site: desiredCount, cpu, memory, image, environment, secrets, deployment",
     ]);
   });
 
@@ -245,6 +245,7 @@ describe("site planning", () => {
         environment: {},
         secrets: {},
         readonlyRootFilesystem: false,
+        deploymentWait: { waitForSteadyState: true, timeoutMinutes: 30 },
       },
     ]);
     expect(lab.providerName).to.equal("aws-eu-central-1");

@@ -81,7 +81,7 @@ describe("validateConfig", () => {
   it("rejects unknown keys (typos) at every level, with the allowed keys", () => {
     const p = problems({ ...validConfig(), servics: {}, services: { web: { ...WEB, desiredCont: 2 } } });
     expect(p).to.include("ecs-fleet:servics: unknown key (did you mean services?); allowed: regions, services, rollout, dns, alb, batch, sites, cost");
-    expect(p).to.include("ecs-fleet:services.web.desiredCont: unknown key (did you mean desiredCount?); allowed: image, cpu, memory, desiredCount, regions, sites, containerPort, public, path, host, healthCheck, autoscaling, capacity, environment, secrets, logRetentionDays, readonlyRootFilesystem, overrides");
+    expect(p).to.include("ecs-fleet:services.web.desiredCont: unknown key (did you mean desiredCount?); allowed: image, cpu, memory, desiredCount, regions, sites, containerPort, public, path, host, command, entryPoint, architecture, healthCheck, deployment, autoscaling, capacity, environment, secrets, logRetentionDays, readonlyRootFilesystem, overrides");
     expect(problems(validConfig({ regions: { "eu-west-1": { cidr: "10.10.0.0/16", natGateway: "single" } } }))).to.deep.equal([
       "ecs-fleet:regions.eu-west-1.natGateway: unknown key (did you mean natGateways?); allowed: cidr, azCount, natGateways",
     ]);
@@ -89,14 +89,14 @@ describe("validateConfig", () => {
 
   it("reports a typo and a missing required key of the same mapping together", () => {
     const p = problems(withService({ image: "nginx", cpu: 256, memroy: 512 }));
-    expect(p).to.include("ecs-fleet:services.web.memroy: unknown key (did you mean memory?); allowed: image, cpu, memory, desiredCount, regions, sites, containerPort, public, path, host, healthCheck, autoscaling, capacity, environment, secrets, logRetentionDays, readonlyRootFilesystem, overrides");
+    expect(p).to.include("ecs-fleet:services.web.memroy: unknown key (did you mean memory?); allowed: image, cpu, memory, desiredCount, regions, sites, containerPort, public, path, host, command, entryPoint, architecture, healthCheck, deployment, autoscaling, capacity, environment, secrets, logRetentionDays, readonlyRootFilesystem, overrides");
     expect(p).to.include("ecs-fleet:services.web.memory: required: a whole number 1 or more");
   });
 
   it("rejects missing required service fields and wrong shapes", () => {
     expect(problems(withService({ cpu: 256, memory: 512 }))).to.deep.equal(["ecs-fleet:services.web.image: required: a container image reference such as public.ecr.aws/nginx/nginx:1.27"]);
     expect(problems(validConfig({ services: { web: "nginx" } }))).to.deep.equal([
-      'ecs-fleet:services.web: expected a mapping of image, cpu, memory, desiredCount, regions, sites, containerPort, public, path, host, healthCheck, autoscaling, capacity, environment, secrets, logRetentionDays, readonlyRootFilesystem, overrides, got "nginx"',
+      'ecs-fleet:services.web: expected a mapping of image, cpu, memory, desiredCount, regions, sites, containerPort, public, path, host, command, entryPoint, architecture, healthCheck, deployment, autoscaling, capacity, environment, secrets, logRetentionDays, readonlyRootFilesystem, overrides, got "nginx"',
     ]);
     expect(problems(withService({ ...WEB, regions: "eu-west-1" }))).to.deep.equal(['ecs-fleet:services.web.regions: expected a list of region names, got "eu-west-1"']);
   });
