@@ -5,7 +5,11 @@
  * `?` exactly one; a query-string condition matches when the request has that key=value.
  * Source: Elastic Load Balancing User Guide, "Listener rules for your Application Load Balancer"
  * (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html).
+ *
+ * Wildcards match with the fleet verifier's own matcher (verify/alb.ts), so tests and verifier agree.
  */
+import { globMatch } from "../verify/alb";
+
 export interface SimRule {
   priority: number;
   /** Whatever identifies the target (a service name). */
@@ -15,18 +19,14 @@ export interface SimRule {
   queryStrings?: { key?: string; value: string }[];
 }
 
-function wildcardRegExp(pattern: string, flags: string): RegExp {
-  const escaped = pattern.replace(/[.+^$(){}|[\]\\-]/g, "\\$&");
-  return new RegExp("^" + escaped.replace(/\*/g, ".*").replace(/\?/g, ".") + "$", flags);
-}
 
 /** The target of the first matching rule for a request `host` + `pathAndQuery`; undefined: the default action (404). */
 export function route(rules: SimRule[], host: string, pathAndQuery: string): string | undefined {
   const [path, query = ""] = pathAndQuery.split("?");
   const params = query === "" ? [] : query.split("&").map((kv) => kv.split("=") as [string, string?]);
   for (const r of [...rules].sort((a, b) => a.priority - b.priority)) {
-    if (r.hostHeaders && r.hostHeaders.length > 0 && !r.hostHeaders.some((h) => wildcardRegExp(h, "i").test(host))) continue;
-    if (r.pathPatterns && r.pathPatterns.length > 0 && !r.pathPatterns.some((p) => wildcardRegExp(p, "").test(path))) continue;
+    if (r.hostHeaders && r.hostHeaders.length > 0 && !r.hostHeaders.some((h) => globMatch(h, host, true))) continue;
+    if (r.pathPatterns && r.pathPatterns.length > 0 && !r.pathPatterns.some((p) => globMatch(p, path, false))) continue;
     if (r.queryStrings && r.queryStrings.length > 0 && !r.queryStrings.some((q) => params.some(([k, v]) => (q.key === undefined || q.key === k) && q.value === (v ?? "")))) continue;
     return r.target;
   }
