@@ -38,6 +38,12 @@ export interface FargateServiceArgs {
   serviceConnectNamespaceArn: pulumi.Input<string>;
   /** The region's ALB; required when `spec.routing` is set. */
   loadBalancer?: ServiceLoadBalancer;
+  /**
+   * The cluster's capacity-provider association (`FargateCluster.capacityProviders`): the service is
+   * created after it and deleted before it (CreateService needs the providers associated; they cannot
+   * be disassociated while a service uses them). Default: none.
+   */
+  capacityProviders?: pulumi.Resource;
 }
 
 /**
@@ -109,7 +115,7 @@ export class FargateService extends pulumi.ComponentResource {
         ],
       }),
     );
-    new aws.iam.RolePolicy(`${name}-exec`, { role: this.executionRole.id, policy: executionPolicy }, { parent: this });
+    const executionRolePolicy = new aws.iam.RolePolicy(`${name}-exec`, { role: this.executionRole.id, policy: executionPolicy }, { parent: this });
 
     const port = spec.containerPort;
     const container = {
@@ -138,7 +144,8 @@ export class FargateService extends pulumi.ComponentResource {
         executionRoleArn: this.executionRole.arn,
         containerDefinitions: pulumi.jsonStringify([container]),
       },
-      { parent: this },
+      // Tasks of this definition pull and log with the execution role: its permissions come first.
+      { parent: this, dependsOn: [executionRolePolicy] },
     );
 
     this.securityGroup = new aws.ec2.SecurityGroup(
@@ -297,7 +304,8 @@ export class FargateService extends pulumi.ComponentResource {
       },
       {
         parent: this,
-        dependsOn: ruleDependencies,
+        // Listener rules first (the target group must belong to a listener), and the capacity providers.
+        dependsOn: [...ruleDependencies, ...(args.capacityProviders ? [args.capacityProviders] : [])],
         // Auto scaling owns the task count: an `up` must not reset it.
         ignoreChanges: spec.autoscaling ? ["desiredCount"] : [],
         // The name is fixed (alarms and Service Connect refer to it): a replacement must delete first.

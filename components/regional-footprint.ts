@@ -41,7 +41,7 @@ export class RegionalFootprint extends pulumi.ComponentResource {
     const { plan } = args;
     this.region = plan.region;
 
-    this.network = new Network(`${name}-network`, { spec: plan.network }, { parent: this });
+    this.network = new Network(`${name}-network`, { spec: plan.network, region: plan.region }, { parent: this });
     this.cluster = new FargateCluster(`${name}-cluster`, { clusterName: plan.clusterName }, { parent: this });
     this.namespace = new aws.servicediscovery.HttpNamespace(
       `${name}-namespace`,
@@ -78,6 +78,7 @@ export class RegionalFootprint extends pulumi.ComponentResource {
           privateSubnetIds: this.network.privateSubnetIds,
           peerSecurityGroupId: this.peerSecurityGroup.id,
           serviceConnectNamespaceArn: this.namespace.arn,
+          capacityProviders: this.cluster.capacityProviders,
           loadBalancer:
             spec.routing && this.alb
               ? { securityGroupId: this.alb.securityGroupId, listenerArn: this.alb.listenerArn, arnSuffix: this.alb.arnSuffix, dnsName: this.alb.dnsName }

@@ -348,7 +348,8 @@ export function planBatch(
         name,
         jobDefinitionName: fitName([...base, name], LIMITS.batch),
         jobRoleName: fitName([...base, rc, name, "job"], LIMITS.iamRole),
-        executionRoleName: fitName([...base, rc, name, "exec"], LIMITS.iamRole),
+        // "jobexec", not "exec": a service of the same name has `<...>-<name>-exec` (IAM names are account-wide).
+        executionRoleName: fitName([...base, rc, name, "jobexec"], LIMITS.iamRole),
         image: job.image,
         command: job.command,
         vcpu: cpuUnitsToVcpu(job.cpu),

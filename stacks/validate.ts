@@ -15,6 +15,8 @@ import { checkRollout } from "./sections/rollout";
 import { checkBatch } from "./sections/batch";
 import { checkRawSiteOverrides, checkServiceSites, checkSite, checkSiteNames } from "./sections/sites";
 import { isKnownRegion, suggestRegion } from "./regions";
+import { planFleet } from "./plan";
+import { checkOwnership } from "./ownership";
 
 /** One problem, at a key path such as `ecs-fleet:services.web.memory`. */
 export interface ConfigIssue {
@@ -149,6 +151,11 @@ export function validateConfig(raw: Record<string, string>, ctx: ValidationConte
   if (issues.length > 0 || !full.success) {
     return { ok: false, issues };
   }
-  return { ok: true, config: { ...(full.data as Omit<FleetConfig, "homeRegion">), homeRegion: homeRegion as string } };
+  const valid: FleetConfig = { ...(full.data as Omit<FleetConfig, "homeRegion">), homeRegion: homeRegion as string };
+  // One owner per physical object: names from different sections (service web and batch job web)
+  // or that clean to one name must not meet in one scope (stacks/ownership.ts).
+  for (const clash of checkOwnership(planFleet(valid, { project: ctx.project, stack: ctx.stack, now: ctx.now }))) add(clash.path, clash.message);
+  if (issues.length > 0) return { ok: false, issues };
+  return { ok: true, config: valid };
 }
 

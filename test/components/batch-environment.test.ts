@@ -234,7 +234,7 @@ describe("BatchEnvironment", () => {
     await build(JOBS);
     const roles = recorder.ofType(T.role);
     const jobRole = roles.find((r) => r.inputs.name === "ecs-fleet-dev-euw1-extract-job")!;
-    const execRole = roles.find((r) => r.inputs.name === "ecs-fleet-dev-euw1-extract-exec")!;
+    const execRole = roles.find((r) => r.inputs.name === "ecs-fleet-dev-euw1-extract-jobexec")!;
     for (const role of [jobRole, execRole]) {
       const trust = parse(role, "assumeRolePolicy");
       expect(trust.Statement).to.deep.equal([
@@ -246,7 +246,7 @@ describe("BatchEnvironment", () => {
     expect(recorder.ofType(T.attachment).filter((a) => String(a.inputs.role).endsWith("extract-job"))).to.deep.equal([]);
 
     const attachment = recorder.one(T.attachment, /-extract-exec$/);
-    expect(attachment.inputs).to.deep.equal({ role: "ecs-fleet-dev-euw1-extract-exec", policyArn: "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy" });
+    expect(attachment.inputs).to.deep.equal({ role: "ecs-fleet-dev-euw1-extract-jobexec", policyArn: "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy" });
 
     const secrets = recorder.one(T.rolePolicy, /-extract-secrets$/);
     expect(parse(secrets, "policy").Statement).to.deep.equal([
