@@ -10,8 +10,11 @@ import { BatchEnvironment } from "./batch-environment";
 export interface RegionalFootprintArgs {
   /** Everything this region runs, from the planner. Required. */
   plan: RegionPlan;
-  /** Id of the public hosted zone; required when the plan's ALB has HTTPS. */
-  zoneId?: pulumi.Input<string>;
+  /**
+   * The zone's one certificate validation record (program.ts creates it with the home region's
+   * provider); required when the plan's ALB has HTTPS.
+   */
+  validationRecord?: pulumi.Input<pulumi.Resource>;
 }
 
 /**
@@ -61,7 +64,7 @@ export class RegionalFootprint extends pulumi.ComponentResource {
     if (plan.alb) {
       this.alb = new Alb(
         `${name}-alb`,
-        { spec: plan.alb, vpcId: this.network.vpcId, publicSubnetIds: this.network.publicSubnetIds, zoneId: args.zoneId },
+        { spec: plan.alb, vpcId: this.network.vpcId, publicSubnetIds: this.network.publicSubnetIds, validationRecord: args.validationRecord },
         { parent: this },
       );
     }
