@@ -8,6 +8,7 @@
 import type { BatchJob } from "./sections/batch";
 import { cpuUnitsToVcpu } from "./fargate";
 import { LIMITS, fitName, regionCode } from "./naming";
+import type { SecretValue } from "./sections/env";
 
 // ---------------------------------------------------------------------------------------------
 // Dependency graph
@@ -236,8 +237,8 @@ export interface BatchJobSpec {
   /** MiB. */
   memory: number;
   environment: Record<string, string>;
-  /** Variable name → secret reference (Secrets Manager ARN, SSM parameter ARN or name). */
-  secrets: Record<string, string>;
+  /** Variable name → secret reference (Secrets Manager ARN, SSM parameter ARN or name), or `{ valueFrom, kmsKey }`. */
+  secrets: Record<string, SecretValue>;
   /** Parallel copies (array job); undefined for a single job. */
   arraySize?: number;
   /** Attempts (Batch retryStrategy.attempts), 1..10. */

@@ -4,7 +4,7 @@
  * `stacks/sections/`, each with its cross-field checks.
  */
 import { z } from "zod";
-import { struct } from "./sections/common";
+import { struct, text } from "./sections/common";
 import { RegionSchema, RegionsSchema } from "./sections/regions";
 import { ServiceSchema, ServicesSchema } from "./sections/services";
 import { RolloutSchema } from "./sections/rollout";
@@ -35,6 +35,11 @@ export const sections = {
   batch: BatchSchema.default({}),
   /** On-prem sites (ECS Anywhere), keyed by site name. Default: none. */
   sites: SitesSchema.default({}),
+  /**
+   * The AWS account the stack deploys to (12 digits), when known: secrets in other accounts are then
+   * checked at config time (they need a customer managed KMS key). Default: checked at deploy time only.
+   */
+  account: text("a 12-digit AWS account id such as 123456789012", /^\d{12}$/).optional(),
 };
 
 /**

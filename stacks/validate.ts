@@ -13,6 +13,7 @@ import { checkService, checkServiceNames, checkServiceRoutes } from "./sections/
 import { checkDns } from "./sections/dns";
 import { checkRollout } from "./sections/rollout";
 import { checkBatch } from "./sections/batch";
+import { checkSecretAccounts } from "./sections/env";
 import { checkRawSiteOverrides, checkServiceSites, checkSite, checkSiteNames } from "./sections/sites";
 import { isKnownRegion, suggestRegion } from "./regions";
 import { planFleet } from "./plan";
@@ -147,6 +148,17 @@ export function validateConfig(raw: Record<string, string>, ctx: ValidationConte
   for (const [name, site] of Object.entries(config.sites)) checkSite(name, site, { regions: regionNames, now: ctx.now }, add);
   for (const [name, service] of Object.entries(config.services)) checkServiceSites(name, service, config.sites, declared.sites, add);
   checkRawSiteOverrides(ns.services, add);
+  checkSecretAccounts(
+    [
+      ...Object.entries(config.services).flatMap(([name, s]) => [
+        { path: ["services", name], secrets: s.secrets },
+        ...Object.entries(s.overrides ?? {}).map(([where, o]) => ({ path: ["services", name, "overrides", where], secrets: o.secrets })),
+      ]),
+      ...Object.entries(config.batch).map(([name, j]) => ({ path: ["batch", name], secrets: j.secrets })),
+    ],
+    config.account,
+    add,
+  );
 
   if (issues.length > 0 || !full.success) {
     return { ok: false, issues };
