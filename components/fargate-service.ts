@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AlarmSpec, RegionalServiceSpec } from "../stacks/plan";
-import { containerEnvironment, containerSecrets, secretReadStatements } from "./container-env";
+import { assertSecretsReadable, containerEnvironment, containerSecrets, executionRoleStatements } from "./container-env";
 import { serviceTrustPolicy } from "./iam";
 
 /** The region's load balancer, as a public service needs it. */
@@ -57,6 +57,8 @@ export class FargateService extends pulumi.ComponentResource {
   public readonly securityGroup: aws.ec2.SecurityGroup;
   public readonly taskRole: aws.iam.Role;
   public readonly executionRole: aws.iam.Role;
+  /** The execution role's permissions; its registration fails when a secret cannot be read (another account, no KMS key). */
+  public readonly executionRolePolicy: aws.iam.RolePolicy;
   public readonly logGroup: aws.cloudwatch.LogGroup;
   public readonly targetGroup?: aws.lb.TargetGroup;
   public readonly alarms: aws.cloudwatch.MetricAlarm[];
@@ -102,20 +104,15 @@ export class FargateService extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const secretStatements = pulumi
-      .all([partition.partition, identity.accountId])
-      .apply(([p, a]) => secretReadStatements(Object.values(spec.secrets).map((s) => s.ref), p, region, a));
-    const executionPolicy = pulumi.all([secretStatements, this.logGroup.arn]).apply(([secrets, logArn]) =>
-      JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-          { Sid: "PullImages", Effect: "Allow", Action: ["ecr:GetAuthorizationToken", "ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"], Resource: "*" },
-          { Sid: "WriteLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${logArn}:*` },
-          ...secrets,
-        ],
-      }),
-    );
+    // Scoped execution permissions (private ECR repositories of the image, the log group, the
+    // secrets and their KMS keys); a secret in another account without its key fails the deployment here.
+    const executionPolicy = pulumi.all([partition.partition, identity.accountId, this.logGroup.arn]).apply(([p, a, logArn]) => {
+      assertSecretsReadable(Object.fromEntries(Object.entries(spec.secrets).map(([k, v]) => [k, v.ref])), a, `service ${spec.name} in ${region}`);
+      const statements = executionRoleStatements({ images: [spec.image], logGroupArns: [logArn], secrets: Object.values(spec.secrets).map((v) => v.ref), partition: p, region, accountId: a });
+      return JSON.stringify({ Version: "2012-10-17", Statement: statements });
+    });
     const executionRolePolicy = new aws.iam.RolePolicy(`${name}-exec`, { role: this.executionRole.id, policy: executionPolicy }, { parent: this });
+    this.executionRolePolicy = executionRolePolicy;
 
     const port = spec.containerPort;
     const container = {
