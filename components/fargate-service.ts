@@ -57,8 +57,8 @@ export class FargateService extends pulumi.ComponentResource {
   public readonly securityGroup: aws.ec2.SecurityGroup;
   public readonly taskRole: aws.iam.Role;
   public readonly executionRole: aws.iam.Role;
-  /** The execution role's permissions; its registration fails when a secret cannot be read (another account, no KMS key). */
-  public readonly executionRolePolicy: aws.iam.RolePolicy;
+  /** The execution role's policy document; it fails (and with it the deployment) when a secret cannot be read (another account, no KMS key). */
+  public readonly executionPolicy: pulumi.Output<string>;
   public readonly logGroup: aws.cloudwatch.LogGroup;
   public readonly targetGroup?: aws.lb.TargetGroup;
   public readonly alarms: aws.cloudwatch.MetricAlarm[];
@@ -112,7 +112,7 @@ export class FargateService extends pulumi.ComponentResource {
       return JSON.stringify({ Version: "2012-10-17", Statement: statements });
     });
     const executionRolePolicy = new aws.iam.RolePolicy(`${name}-exec`, { role: this.executionRole.id, policy: executionPolicy }, { parent: this });
-    this.executionRolePolicy = executionRolePolicy;
+    this.executionPolicy = executionPolicy;
 
     const port = spec.containerPort;
     const container = {

@@ -174,7 +174,7 @@ describe("FargateService component", () => {
 
   it("fails the deployment when a secret in another account names no KMS key (the caller's account is 123456789012)", async () => {
     const c = build(spec({ image: "x", cpu: 256, memory: 512, secrets: { DB: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:db" } }));
-    const error = await (c.executionRolePolicy.urn as any).promise().then(() => undefined, (e: Error) => e);
+    const error = await (c.executionPolicy as any).promise().then(() => undefined, (e: Error) => e);
     expect(String(error)).to.contain(
       "service web in eu-west-1, secret DB: arn:aws:secretsmanager:eu-west-1:111122223333:secret:db is in account 111122223333, not the deploying account 123456789012",
     );
