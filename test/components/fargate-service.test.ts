@@ -1,4 +1,6 @@
 import { expect } from "chai";
+import * as path from "path";
+import { spawnSync } from "child_process";
 import * as aws from "@pulumi/aws";
 import { FargateService, FargateServiceArgs } from "../../components/fargate-service";
 import { validateConfig } from "../../stacks/validate";
@@ -172,13 +174,15 @@ describe("FargateService component", () => {
     expect(policy.Statement.map((s: any) => s.Sid)).to.deep.equal(["WriteLogs"]);
   });
 
-  it("fails the deployment when a secret in another account names no KMS key (the caller's account is 123456789012)", async () => {
-    const c = build(spec({ image: "x", cpu: 256, memory: 512, secrets: { DB: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:db" } }));
-    const error = await (c.executionPolicy as any).promise().then(() => undefined, (e: Error) => e);
-    expect(String(error)).to.contain(
+  it("fails the deployment when a secret in another account names no KMS key (the caller's account is 123456789012)", () => {
+    const run = (secret: string) =>
+      spawnSync(process.execPath, ["-r", "tsx/cjs", path.join(__dirname, "run", "cross-account-secret.ts"), secret], { encoding: "utf8", cwd: path.resolve(__dirname, "..", "..") });
+    const failed = run("arn:aws:secretsmanager:eu-west-1:111122223333:secret:db");
+    expect(failed.status, failed.stderr).to.equal(3);
+    expect(failed.stdout).to.contain(
       "service web in eu-west-1, secret DB: arn:aws:secretsmanager:eu-west-1:111122223333:secret:db is in account 111122223333, not the deploying account 123456789012",
     );
-    expect(String(error)).to.contain("aws/secretsmanager cannot be used across accounts");
+    expect(failed.stdout).to.contain("aws/secretsmanager cannot be used across accounts");
   });
 
   it("grants ECR pulls only for a private ECR image, on its repository (GetAuthorizationToken alone on *)", async () => {
