@@ -14,7 +14,6 @@ async function main(): Promise<void> {
   const recorder = new Recorder();
   await pulumi.runtime.setMocks(recorder.mocks, "ecs-fleet", "dev", false);
   recorder.attach();
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { FargateService } = require("../../../components/fargate-service") as typeof import("../../../components/fargate-service");
   const raw = {
     "aws:region": "eu-west-1",
