@@ -9,6 +9,7 @@ import { providerName } from "./stacks/naming";
 import { RegionalFootprint } from "./components/regional-footprint";
 import { DnsTarget, GlobalDns } from "./components/global-dns";
 import { OnPremSite } from "./components/on-prem-site";
+import { CertificateValidationRecord, formerValidationRecordUrn } from "./components/certificate-validation";
 
 /** Tag keys every resource gets through its provider's defaultTags. */
 export const TAG_KEYS = { project: "Project", stack: "Stack", region: "Region" } as const;
@@ -105,10 +106,20 @@ export function fleet(plan: FleetPlan): FleetOutputs {
   const home = plan.dns ? providers.get(plan.homeRegion) : undefined;
   const zoneId = plan.dns && home ? aws.route53.getZoneOutput({ name: plan.dns.zone, privateZone: false }, { provider: home }).zoneId : undefined;
 
+  // The ACM validation record of `*.<zone>` is one physical record for every region's certificate:
+  // one owner (home region, created below from one certificate's validation option), and every
+  // region's validation waits for it (a promise: the certificates it is read from come first).
+  const httpsRegions = plan.regions.filter((r) => r.alb?.https).map((r) => r.region);
+  let provideRecord: ((record: pulumi.Resource) => void) | undefined;
+  const validationRecord =
+    httpsRegions.length > 0 ? new Promise<pulumi.Resource>((resolve) => (provideRecord = resolve)) : undefined;
+
   const regions: Record<string, RegionOutputs> = {};
   const targets: Record<string, DnsTarget> = {};
+  const certificates: Record<string, aws.acm.Certificate> = {};
   for (const regionPlan of plan.regions) {
-    const footprint = new RegionalFootprint(regionPlan.region, { plan: regionPlan, zoneId }, { provider: providers.get(regionPlan.region) });
+    const footprint = new RegionalFootprint(regionPlan.region, { plan: regionPlan, validationRecord }, { provider: providers.get(regionPlan.region) });
+    if (footprint.alb?.certificate) certificates[regionPlan.region] = footprint.alb.certificate;
     const services: Record<string, RegionServiceOutputs> = {};
     for (const [name, service] of Object.entries(footprint.services)) {
       services[name] = { serviceName: service.serviceName, alarms: service.alarmNames, ...(service.url ? { url: service.url } : {}) };
@@ -132,6 +143,22 @@ export function fleet(plan: FleetPlan): FleetOutputs {
         : {}),
     };
     if (footprint.albDnsName && footprint.albZoneId) targets[regionPlan.region] = { dnsName: footprint.albDnsName, zoneId: footprint.albZoneId };
+  }
+
+  if (provideRecord && home && zoneId) {
+    // Read from the home region's certificate when it has one, else the first region's (every one
+    // carries the same record); after taking over the home region's former record, never replaced.
+    const source = certificates[plan.homeRegion] ? plan.homeRegion : httpsRegions[0];
+    const record = new CertificateValidationRecord(
+      "cert-validation",
+      {
+        zoneId,
+        option: certificates[source].domainValidationOptions.apply((o) => o[0]),
+        formerUrn: source === plan.homeRegion ? formerValidationRecordUrn(source) : undefined,
+      },
+      { provider: home },
+    );
+    provideRecord(record.record);
   }
 
   const services: Record<string, ServiceOutputs> = {};

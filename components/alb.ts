@@ -10,8 +10,12 @@ export interface AlbArgs {
   vpcId: pulumi.Input<string>;
   /** Public subnets, one per AZ. Required. */
   publicSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
-  /** Hosted zone id of `spec.https.zone`; required when `spec.https` is set (certificate validation). */
-  zoneId?: pulumi.Input<string>;
+  /**
+   * The zone's one validation record of `spec.https.certificateDomain` (`CertificateValidationRecord`,
+   * owned by the home region, shared by every region's certificate); required when `spec.https` is
+   * set. The certificate validation, hence the HTTPS listener, waits for it.
+   */
+  validationRecord?: pulumi.Input<pulumi.Resource>;
 }
 
 /**
@@ -19,7 +23,8 @@ export interface AlbArgs {
  *
  * - Security group: 80 (and 443 with HTTPS) from the internet only; egress rules to the services are
  *   added by each service (`FargateService`), so the ALB reaches exactly their container ports.
- * - With HTTPS: a wildcard ACM certificate `*.<zone>`, DNS-validated in the zone, an HTTPS listener
+ * - With HTTPS: a wildcard ACM certificate `*.<zone>`, DNS-validated through the zone's one shared
+ *   validation record (never a record of its own: see CertificateValidationRecord), an HTTPS listener
  *   with a TLS 1.2+ policy, and an HTTP listener that redirects to HTTPS. Without: the HTTP listener
  *   routes. Either way the routing listener answers 404 when no rule matches.
  * - Invalid header fields are dropped; deletion protection as planned.
@@ -46,7 +51,7 @@ export class Alb extends pulumi.ComponentResource {
   constructor(name: string, args: AlbArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ecs-fleet:alb:Alb", name, {}, opts);
     const { spec } = args;
-    if (spec.https && args.zoneId === undefined) throw new Error(`Alb ${name}: spec.https needs zoneId`);
+    if (spec.https && args.validationRecord === undefined) throw new Error(`Alb ${name}: spec.https needs validationRecord`);
 
     this.securityGroup = new aws.ec2.SecurityGroup(
       `${name}-sg`,
@@ -105,25 +110,15 @@ export class Alb extends pulumi.ComponentResource {
         { domainName: spec.https.certificateDomain, validationMethod: "DNS" },
         { parent: this },
       );
-      // A wildcard certificate has one validation record; it is the same in every region of the
-      // account, so each region's record may overwrite the identical one of another region.
-      const option = this.certificate.domainValidationOptions.apply((o) => o[0]);
-      const validationRecord = new aws.route53.Record(
-        `${name}-cert-validation`,
-        {
-          zoneId: args.zoneId as pulumi.Input<string>,
-          name: option.resourceRecordName,
-          type: option.resourceRecordType,
-          records: [option.resourceRecordValue],
-          ttl: 300,
-          allowOverwrite: true,
-        },
-        { parent: this },
-      );
+      // The validation record is the zone's one record for the domain (the same CNAME for every
+      // certificate of the name in the account); the validation names it as this certificate sees it.
       const validation = new aws.acm.CertificateValidation(
         `${name}-cert`,
-        { certificateArn: this.certificate.arn, validationRecordFqdns: [validationRecord.fqdn] },
-        { parent: this },
+        {
+          certificateArn: this.certificate.arn,
+          validationRecordFqdns: [this.certificate.domainValidationOptions.apply((o) => o[0].resourceRecordName.replace(/\.$/, ""))],
+        },
+        { parent: this, dependsOn: args.validationRecord },
       );
       this.httpsListener = new aws.lb.Listener(
         `${name}-https`,
@@ -135,7 +130,8 @@ export class Alb extends pulumi.ComponentResource {
           certificateArn: validation.certificateArn,
           defaultActions: [notFound],
         },
-        { parent: this },
+        // An HTTPS listener needs an issued certificate: after the validation completed.
+        { parent: this, dependsOn: [validation] },
       );
       this.httpListener = new aws.lb.Listener(
         `${name}-http`,

@@ -14,6 +14,14 @@ export interface FargateClusterArgs {
  */
 export class FargateCluster extends pulumi.ComponentResource {
   public readonly cluster: aws.ecs.Cluster;
+  /**
+   * The FARGATE / FARGATE_SPOT association. Services that name a capacity provider must depend on it:
+   * CreateService needs the providers associated with the cluster, and PutClusterCapacityProviders
+   * cannot remove a provider that a service's strategy still uses, so services go first on delete.
+   * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_PutClusterCapacityProviders.html
+   * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeleteCapacityProvider.html
+   */
+  public readonly capacityProviders: aws.ecs.ClusterCapacityProviders;
   public readonly clusterName: pulumi.Output<string>;
   public readonly clusterArn: pulumi.Output<string>;
 
@@ -29,7 +37,7 @@ export class FargateCluster extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    new aws.ecs.ClusterCapacityProviders(
+    this.capacityProviders = new aws.ecs.ClusterCapacityProviders(
       name,
       {
         clusterName: this.cluster.name,

@@ -21,6 +21,11 @@ export interface ExternalServiceArgs {
   logGroupName: pulumi.Input<string>;
   /** Region of the log group (the site's home region), for the awslogs driver. Required. */
   region: string;
+  /**
+   * What tasks need before they can start: the execution role's policies. The task definition (and
+   * so the service) is created after them and deleted before them. Default: none.
+   */
+  executionReady?: pulumi.Resource[];
 }
 
 /**
@@ -79,7 +84,7 @@ export class ExternalService extends pulumi.ComponentResource {
           },
         ]),
       },
-      { parent: this },
+      { parent: this, dependsOn: args.executionReady ?? [] },
     );
 
     this.service = new aws.ecs.Service(

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AlarmSpec, ContainerHealthCheckSpec, ENDPOINTS_LABEL, RegionalServiceSpec } from "../stacks/plan";
-import { containerEnvironment, containerSecrets, secretReadStatements } from "./container-env";
+import { assertSecretsReadable, containerEnvironment, containerSecrets, executionRoleStatements } from "./container-env";
 import { serviceTrustPolicy } from "./iam";
 
 /** The region's load balancer, as a public service needs it. */
@@ -43,6 +43,12 @@ export interface FargateServiceArgs {
    * services, so its first tasks resolve their endpoints. Default none.
    */
   after?: pulumi.Resource[];
+  /**
+   * The cluster's capacity-provider association (`FargateCluster.capacityProviders`): the service is
+   * created after it and deleted before it (CreateService needs the providers associated; they cannot
+   * be disassociated while a service uses them). Default: none.
+   */
+  capacityProviders?: pulumi.Resource;
 }
 
 /** Whatever a step needs to place a resource under the component. */
@@ -66,6 +72,8 @@ export class FargateService extends pulumi.ComponentResource {
   public readonly securityGroup: aws.ec2.SecurityGroup;
   public readonly taskRole: aws.iam.Role;
   public readonly executionRole: aws.iam.Role;
+  /** The execution role's policy document; it fails (and with it the deployment) when a secret cannot be read (another account, no KMS key). */
+  public readonly executionPolicy: pulumi.Output<string>;
   public readonly logGroup: aws.cloudwatch.LogGroup;
   public readonly targetGroup?: aws.lb.TargetGroup;
   /** The service's listener rules (empty for a service without load balancer). */
@@ -94,8 +102,9 @@ export class FargateService extends pulumi.ComponentResource {
     const roles = buildRoles(ctx, identity);
     this.taskRole = roles.taskRole;
     this.executionRole = roles.executionRole;
-    buildExecutionPolicy(ctx, identity, this.executionRole, this.logGroup);
-    this.taskDefinition = buildTaskDefinition(ctx, roles, this.logGroup);
+    const executionPolicy = buildExecutionPolicy(ctx, identity, this.executionRole, this.logGroup);
+    this.executionPolicy = executionPolicy.policy;
+    this.taskDefinition = buildTaskDefinition(ctx, roles, this.logGroup, executionPolicy.resource);
     this.securityGroup = buildSecurityGroup(ctx);
     const routing = buildLoadBalancing(ctx, this.securityGroup);
     this.targetGroup = routing?.targetGroup;
@@ -161,22 +170,21 @@ function buildRoles({ name, args, parent }: StepContext, identity: Identity): { 
 }
 
 /** The execution role's inline policy: image pulls, the service's log group, exactly its secrets. */
-function buildExecutionPolicy({ name, args, parent }: StepContext, identity: Identity, role: aws.iam.Role, logGroup: aws.cloudwatch.LogGroup): aws.iam.RolePolicy {
+function buildExecutionPolicy(
+  { name, args, parent }: StepContext,
+  identity: Identity,
+  role: aws.iam.Role,
+  logGroup: aws.cloudwatch.LogGroup,
+): { resource: aws.iam.RolePolicy; policy: pulumi.Output<string> } {
   const { spec, region } = args;
-  const secretStatements = pulumi
-    .all([identity.partition, identity.accountId])
-    .apply(([p, a]) => secretReadStatements(Object.values(spec.secrets).map((s) => s.ref), p, region, a));
-  const policy = pulumi.all([secretStatements, logGroup.arn]).apply(([secrets, logArn]) =>
-    JSON.stringify({
-      Version: "2012-10-17",
-      Statement: [
-        { Sid: "PullImages", Effect: "Allow", Action: ["ecr:GetAuthorizationToken", "ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"], Resource: "*" },
-        { Sid: "WriteLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${logArn}:*` },
-        ...secrets,
-      ],
-    }),
-  );
-  return new aws.iam.RolePolicy(`${name}-exec`, { role: role.id, policy }, { parent });
+  // Scoped execution permissions (private ECR repositories of the image, the log group, the
+  // secrets and their KMS keys); a secret in another account without its key fails the deployment here.
+  const policy = pulumi.all([identity.partition, identity.accountId, logGroup.arn]).apply(([p, a, logArn]) => {
+    assertSecretsReadable(Object.fromEntries(Object.entries(spec.secrets).map(([k, v]) => [k, v.ref])), a, `service ${spec.name} in ${region}`);
+    const statements = executionRoleStatements({ images: [spec.image], logGroupArns: [logArn], secrets: Object.values(spec.secrets).map((v) => v.ref), partition: p, region, accountId: a });
+    return JSON.stringify({ Version: "2012-10-17", Statement: statements });
+  });
+  return { resource: new aws.iam.RolePolicy(`${name}-exec`, { role: role.id, policy }, { parent }), policy };
 }
 
 /** The task definition's `healthCheck` (ECS HealthCheck: seconds; startPeriod only when set). */
@@ -194,6 +202,7 @@ function buildTaskDefinition(
   { name, args, parent }: StepContext,
   roles: { taskRole: aws.iam.Role; executionRole: aws.iam.Role },
   logGroup: aws.cloudwatch.LogGroup,
+  executionPolicy: aws.iam.RolePolicy,
 ): aws.ecs.TaskDefinition {
   const { spec, region } = args;
   const port = spec.containerPort;
@@ -227,7 +236,8 @@ function buildTaskDefinition(
       executionRoleArn: roles.executionRole.arn,
       containerDefinitions: pulumi.jsonStringify([container]),
     },
-    { parent },
+    // Tasks of this definition pull and log with the execution role: its permissions come first.
+    { parent, dependsOn: [executionPolicy] },
   );
 }
 
@@ -402,7 +412,7 @@ function buildService(
     },
     {
       parent,
-      dependsOn: [...parts.rules, ...(args.after ?? [])],
+      dependsOn: [...parts.rules, ...(args.after ?? []), ...(args.capacityProviders ? [args.capacityProviders] : [])],
       // Auto scaling owns the task count: an `up` must not reset it.
       ignoreChanges: spec.autoscaling ? ["desiredCount"] : [],
       // The name is fixed (alarms and Service Connect refer to it): a replacement must delete first.

@@ -9,6 +9,28 @@ export interface NetworkArgs {
   spec: NetworkSpec;
   /** Days to keep VPC flow logs. Default 30. */
   flowLogRetentionDays?: number;
+  /** The region (for the flow-log role's `aws:SourceArn` condition). Default: the provider's region (an invoke). */
+  region?: string;
+}
+
+/**
+ * What VPC Flow Logs needs to publish to an existing log group (Amazon VPC User Guide, "IAM role for
+ * publishing flow logs to CloudWatch Logs": CreateLogStream, PutLogEvents, DescribeLogGroups,
+ * DescribeLogStreams; CreateLogGroup only when the service must create the group, which here exists).
+ * https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html
+ * `logs:DescribeLogGroups` takes no resource ARN (it lists groups): granted on an ARN it grants nothing,
+ * so it stands alone on `*`; the writes are scoped to the one group and its streams.
+ */
+export function flowLogStatements<T>(logGroupArn: T): Record<string, unknown>[] {
+  return [
+    {
+      Sid: "WriteFlowLogs",
+      Effect: "Allow",
+      Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+      Resource: [logGroupArn, typeof logGroupArn === "string" ? `${logGroupArn}:*` : pulumi.interpolate`${logGroupArn}:*`],
+    },
+    { Sid: "FindLogGroup", Effect: "Allow", Action: ["logs:DescribeLogGroups"], Resource: "*" },
+  ];
 }
 
 const NAT_STRATEGY = { perAz: "OnePerAz", single: "Single", none: "None" } as const;
@@ -60,31 +82,35 @@ export class Network extends pulumi.ComponentResource {
       { retentionInDays: args.flowLogRetentionDays ?? 30 },
       { parent: this },
     );
+    // Confused-deputy guard as the VPC docs recommend: the source account owns the flow log, the
+    // source ARN is the flow log's (`vpc-flow-log/*` before its id is known).
+    // https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html
+    const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
+    const partition = aws.getPartitionOutput({}, { parent: this }).partition;
+    const region = args.region ?? aws.getRegionOutput({}, { parent: this }).name;
     const role = new aws.iam.Role(
       `${name}-flow-logs`,
       {
         description: "Lets VPC Flow Logs deliver to its CloudWatch log group",
-        assumeRolePolicy: serviceTrustPolicy("vpc-flow-logs.amazonaws.com"),
+        assumeRolePolicy: serviceTrustPolicy("vpc-flow-logs.amazonaws.com", {
+          accountId,
+          sourceArn: pulumi.interpolate`arn:${partition}:ec2:${region}:${accountId}:vpc-flow-log/*`,
+        }),
       },
       { parent: this },
     );
-    new aws.iam.RolePolicy(
+    const rolePolicy = new aws.iam.RolePolicy(
       `${name}-flow-logs`,
       {
         role: role.name,
         policy: pulumi.jsonStringify({
           Version: "2012-10-17",
-          Statement: [
-            {
-              Effect: "Allow",
-              Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogGroups", "logs:DescribeLogStreams"],
-              Resource: [logGroup.arn, pulumi.interpolate`${logGroup.arn}:*`],
-            },
-          ],
+          Statement: flowLogStatements(logGroup.arn),
         }),
       },
       { parent: this },
     );
+    // Created after the role may write (the service checks the role when the flow log is created).
     new aws.ec2.FlowLog(
       `${name}-flow-logs`,
       {
@@ -94,7 +120,7 @@ export class Network extends pulumi.ComponentResource {
         logDestination: logGroup.arn,
         iamRoleArn: role.arn,
       },
-      { parent: this },
+      { parent: this, dependsOn: [rolePolicy] },
     );
     this.flowLogGroupName = logGroup.name;
 

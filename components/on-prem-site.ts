@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { SitePlan } from "../stacks/plan";
 import { ExternalService } from "./external-service";
 import { serviceTrustPolicy } from "./iam";
-import { secretReadStatements } from "./container-env";
+import { assertSecretsReadable, executionRoleStatements, secretReadStatements } from "./container-env";
 
 /** Where AWS publishes the ECS Anywhere install script (and `<url>.asc`, its detached GPG signature). */
 export const INSTALL_SCRIPT_URL = "https://amazon-ecs-agent.s3.amazonaws.com/ecs-anywhere-install-latest.sh";
@@ -17,8 +17,6 @@ export const SITE_MANAGED_POLICIES = {
   ssmCore: "AmazonSSMManagedInstanceCore",
   /** ECS agent on the host (AWS notes it may grant more than an external instance needs). */
   ecsInstance: "service-role/AmazonEC2ContainerServiceforEC2Role",
-  /** Task execution: image pulls from ECR, awslogs. */
-  taskExecution: "service-role/AmazonECSTaskExecutionRolePolicy",
 } as const;
 
 export function managedPolicyArn(partition: string, policy: string): string {
@@ -93,12 +91,20 @@ export class OnPremSite extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    // Confused-deputy guards (aws:SourceAccount, aws:SourceArn) on both trust policies, as the
+    // Systems Manager hybrid service role and the ECS task execution role docs show them:
+    // https://docs.aws.amazon.com/systems-manager/latest/userguide/hybrid-multicloud-service-role.html
+    // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html
+    const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
     this.instanceRole = new aws.iam.Role(
       `${name}-instance`,
       {
         name: plan.instanceRoleName,
         description: `ECS Anywhere hosts of site ${plan.site} (assumed through SSM)`,
-        assumeRolePolicy: serviceTrustPolicy("ssm.amazonaws.com"),
+        assumeRolePolicy: serviceTrustPolicy("ssm.amazonaws.com", {
+          accountId,
+          sourceArn: pulumi.interpolate`arn:${plan.partition}:ssm:${plan.region}:${accountId}:*`,
+        }),
       },
       { parent: this },
     );
@@ -116,13 +122,33 @@ export class OnPremSite extends pulumi.ComponentResource {
       {
         name: plan.executionRoleName,
         description: `Task execution role of site ${plan.site}: image pulls, awslogs, the services' secrets`,
-        assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com"),
+        assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com", {
+          accountId,
+          sourceArn: pulumi.interpolate`arn:${plan.partition}:ecs:${plan.region}:${accountId}:*`,
+        }),
       },
       { parent: this },
     );
-    const executionPolicy = new aws.iam.RolePolicyAttachment(
-      `${name}-exec-AmazonECSTaskExecutionRolePolicy`,
-      { role: this.executionRole.name, policyArn: managedPolicyArn(plan.partition, SITE_MANAGED_POLICIES.taskExecution) },
+
+    this.logGroup = new aws.cloudwatch.LogGroup(
+      `${name}-logs`,
+      { name: plan.logGroupName, retentionInDays: plan.logRetentionDays },
+      { parent: this },
+    );
+
+    // Scoped, in place of the managed AmazonECSTaskExecutionRolePolicy (ECR reads and log writes on
+    // `*`): pulls from exactly the private ECR repositories of the site's images, logs to its group.
+    const executionPolicy = new aws.iam.RolePolicy(
+      `${name}-exec`,
+      {
+        role: this.executionRole.name,
+        policy: pulumi.all([accountId, this.logGroup.arn]).apply(([a, logArn]) =>
+          JSON.stringify({
+            Version: "2012-10-17",
+            Statement: executionRoleStatements({ images: plan.services.map((s) => s.image), logGroupArns: [logArn], secrets: [], partition: plan.partition, region: plan.region, accountId: a }),
+          }),
+        ),
+      },
       { parent: this },
     );
 
@@ -131,25 +157,21 @@ export class OnPremSite extends pulumi.ComponentResource {
     const secretRefs = plan.services.flatMap((s) => Object.values(s.secrets).map((secret) => secret.ref));
     const executionReady: pulumi.Resource[] = [executionPolicy];
     if (secretRefs.length > 0) {
-      const identity = aws.getCallerIdentityOutput({}, { parent: this });
       this.secretsPolicy = new aws.iam.RolePolicy(
         `${name}-exec-secrets`,
         {
           role: this.executionRole.name,
-          policy: identity.accountId.apply((accountId) =>
-            JSON.stringify({ Version: "2012-10-17", Statement: secretReadStatements(secretRefs, plan.partition, plan.region, accountId) }),
-          ),
+          policy: accountId.apply((a) => {
+            for (const s of plan.services) {
+              assertSecretsReadable(Object.fromEntries(Object.entries(s.secrets).map(([k, v]) => [k, v.ref])), a, `service ${s.name} at site ${plan.site}`);
+            }
+            return JSON.stringify({ Version: "2012-10-17", Statement: secretReadStatements(secretRefs, plan.partition, plan.region, a) });
+          }),
         },
         { parent: this },
       );
       executionReady.push(this.secretsPolicy);
     }
-
-    this.logGroup = new aws.cloudwatch.LogGroup(
-      `${name}-logs`,
-      { name: plan.logGroupName, retentionInDays: plan.logRetentionDays },
-      { parent: this },
-    );
 
     this.clusterName = this.cluster.name;
     this.clusterArn = this.cluster.arn;
@@ -190,8 +212,9 @@ export class OnPremSite extends pulumi.ComponentResource {
           executionRoleArn: this.executionRole.arn,
           logGroupName: this.logGroup.name,
           region: plan.region,
+          executionReady,
         },
-        { parent: this, dependsOn: executionReady },
+        { parent: this },
       );
     }
 

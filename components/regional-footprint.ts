@@ -10,8 +10,11 @@ import { BatchEnvironment } from "./batch-environment";
 export interface RegionalFootprintArgs {
   /** Everything this region runs, from the planner. Required. */
   plan: RegionPlan;
-  /** Id of the public hosted zone; required when the plan's ALB has HTTPS. */
-  zoneId?: pulumi.Input<string>;
+  /**
+   * The zone's one certificate validation record (program.ts creates it with the home region's
+   * provider); required when the plan's ALB has HTTPS.
+   */
+  validationRecord?: pulumi.Input<pulumi.Resource>;
 }
 
 /**
@@ -41,7 +44,7 @@ export class RegionalFootprint extends pulumi.ComponentResource {
     const { plan } = args;
     this.region = plan.region;
 
-    this.network = new Network(`${name}-network`, { spec: plan.network }, { parent: this });
+    this.network = new Network(`${name}-network`, { spec: plan.network, region: plan.region }, { parent: this });
     this.cluster = new FargateCluster(`${name}-cluster`, { clusterName: plan.clusterName }, { parent: this });
     this.namespace = new aws.servicediscovery.HttpNamespace(
       `${name}-namespace`,
@@ -61,7 +64,7 @@ export class RegionalFootprint extends pulumi.ComponentResource {
     if (plan.alb) {
       this.alb = new Alb(
         `${name}-alb`,
-        { spec: plan.alb, vpcId: this.network.vpcId, publicSubnetIds: this.network.publicSubnetIds, zoneId: args.zoneId },
+        { spec: plan.alb, vpcId: this.network.vpcId, publicSubnetIds: this.network.publicSubnetIds, validationRecord: args.validationRecord },
         { parent: this },
       );
     }
@@ -86,6 +89,7 @@ export class RegionalFootprint extends pulumi.ComponentResource {
           privateSubnetIds: this.network.privateSubnetIds,
           peerSecurityGroupId: this.peerSecurityGroup.id,
           serviceConnectNamespaceArn: this.namespace.arn,
+          capacityProviders: this.cluster.capacityProviders,
           loadBalancer:
             spec.routing && this.alb
               ? { securityGroupId: this.alb.securityGroupId, listenerArn: this.alb.listenerArn, arnSuffix: this.alb.arnSuffix, dnsName: this.alb.dnsName }

@@ -9,6 +9,7 @@ import type { BatchJob } from "./sections/batch";
 import { cpuUnitsToVcpu } from "./fargate";
 import { LIMITS, fitName, regionCode } from "./naming";
 import { descendantsOf, graphOf, jobRegions, parallelStages, subgraph } from "./batch-graph";
+import type { SecretValue } from "./sections/env";
 
 export * from "./batch-graph";
 
@@ -33,8 +34,8 @@ export interface BatchJobSpec {
   /** MiB. */
   memory: number;
   environment: Record<string, string>;
-  /** Variable name → secret reference (Secrets Manager ARN, SSM parameter ARN or name). */
-  secrets: Record<string, string>;
+  /** Variable name → secret reference (Secrets Manager ARN, SSM parameter ARN or name), or `{ valueFrom, kmsKey }`. */
+  secrets: Record<string, SecretValue>;
   /** Parallel copies (array job); undefined for a single job. */
   arraySize?: number;
   /** Attempts (Batch retryStrategy.attempts), 1..10. */
@@ -145,7 +146,8 @@ export function planBatch(
         name,
         jobDefinitionName: fitName([...base, name], LIMITS.batch),
         jobRoleName: fitName([...base, rc, name, "job"], LIMITS.iamRole),
-        executionRoleName: fitName([...base, rc, name, "exec"], LIMITS.iamRole),
+        // "jobexec", not "exec": a service of the same name has `<...>-<name>-exec` (IAM names are account-wide).
+        executionRoleName: fitName([...base, rc, name, "jobexec"], LIMITS.iamRole),
         image: job.image,
         command: job.command,
         vcpu: cpuUnitsToVcpu(job.cpu),

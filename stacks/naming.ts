@@ -30,22 +30,27 @@ export function shortHash(text: string, length = 6): string {
 
 /**
  * Joins parts with `-` into a name of at most `limit` characters. Characters outside
- * `[A-Za-z0-9-]` (or `allowed`) become `-`. When the name is too long it keeps the start and appends
- * `-` plus a 6-character hash of the full name, so two long names never collide.
+ * `[A-Za-z0-9-]` (or `allowed`) become `-`, runs of `-` become one, and `-` at either end goes.
+ *
+ * Injective: two different joined inputs never give the same name. When the cleaning changed the
+ * input (`a--b`, `a_b`, `my stack`) or the name is too long, the result keeps the cleaned start and
+ * appends `-` plus a 6-character hash of the input as given, so `a-b` and `a--b` stay apart.
+ * (Parts are joined with `-`, so `["a-b", "c"]` and `["a", "b-c"]` are the same input: callers put
+ * a fixed kind token last, e.g. `exec` / `jobexec`, and stacks/ownership.ts checks the rest.)
  */
 export function fitName(parts: readonly string[], limit: number, allowed: RegExp = /[A-Za-z0-9-]/): string {
-  const full = parts
-    .filter((p) => p.length > 0)
-    .join("-")
+  const raw = parts.filter((p) => p.length > 0).join("-");
+  const full = raw
     .split("")
     .map((c) => (allowed.test(c) ? c : "-"))
     .join("")
     .replace(/-{2,}/g, "-")
     .replace(/^-+|-+$/g, "");
-  if (full.length <= limit) return full;
-  const hash = shortHash(full);
+  if (full === raw && full.length <= limit) return full;
+  // Unchanged input: the hash of the name itself (as before); changed input: of what was given.
+  const hash = shortHash(full === raw ? full : raw);
   const keep = full.slice(0, limit - hash.length - 1).replace(/-+$/, "");
-  return `${keep}-${hash}`;
+  return keep ? `${keep}-${hash}` : hash;
 }
 
 /** A DNS-safe name: lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen. */

@@ -13,7 +13,7 @@ import {
   effectiveDesiredCount,
   serviceRegions,
 } from "./sections/services";
-import { parseSecretRef, SecretRef } from "./sections/env";
+import { SecretRef, parseSecretValue, secretRegion, secretValueFrom } from "./sections/env";
 import { zoneName } from "./sections/dns";
 import { albAccessLogs, albDeletionProtection, albWarnings } from "./sections/alb";
 import { ElbLogPrincipal, elbLogPrincipal } from "./elb-accounts";
@@ -385,9 +385,9 @@ export function resolveService(name: string, service: ServiceConfig, where: stri
   const secretRefs = { ...(service.secrets ?? {}), ...(o.secrets ?? {}) };
   const secrets: Record<string, SecretSpec> = {};
   for (const key of Object.keys(secretRefs).sort()) {
-    const ref = parseSecretRef(secretRefs[key]);
+    const ref = parseSecretValue(secretRefs[key]);
     if (!ref) throw new Error(`resolveService: ${name}.secrets.${key} is not a valid reference (validation lets none through)`);
-    secrets[key] = { valueFrom: secretRefs[key], ref };
+    secrets[key] = { valueFrom: secretValueFrom(secretRefs[key]), ref };
   }
   return {
     name,
@@ -493,6 +493,33 @@ function shadowWarnings(region: string, names: string[], config: FleetConfig, pr
   return out;
 }
 
+/**
+ * A task reads its secrets when it starts: one in another region fails to start exactly when that
+ * region (or its Secrets Manager / SSM) is down, and the fleet's other regions are there for that
+ * case. Warns per secret, with the per-region override that points at a replica (Secrets Manager
+ * replicates a secret to other regions under the same name: a replica ARN differs only in region).
+ */
+export function crossRegionSecretWarnings(
+  owner: string,
+  secrets: Record<string, Pick<SecretSpec, "ref">>,
+  region: string,
+  overridden: Record<string, unknown> | undefined,
+  overridePath: string | undefined,
+): string[] {
+  const out: string[] = [];
+  for (const [key, { ref }] of Object.entries(secrets)) {
+    const from = secretRegion(ref);
+    if (from === undefined || from === region) continue;
+    const arn = ref.kind === "ssm-name" ? ref.name : ref.arn;
+    const at = overridden && Object.prototype.hasOwnProperty.call(overridden, key) && overridePath ? `${overridePath}.${key}` : `${owner}.secrets.${key}`;
+    const fix = overridePath
+      ? `replicate it to ${region} and set ${overridePath}.${key} to the replica's ARN (${arn.split(":").map((p, i) => (i === 3 ? region : p)).join(":")})`
+      : `replicate it to ${region} and reference the replica in ${region}`;
+    out.push(`${at}: tasks in ${region} read ${arn} from ${from}, so they cannot start while ${from} is unavailable; ${fix}`);
+  }
+  return out;
+}
+
 /** Physical name of a region's ALB (≤ 32; ALB names are per region and account). */
 export function albName(ctx: PlanContext): string {
   return fitName([ctx.project, ctx.stack], LIMITS.loadBalancer);
@@ -550,6 +577,11 @@ export function planFleet(config: FleetConfig, ctx: PlanContext): FleetPlan {
         health: healthPriorities.get(name),
       }, endpoints),
     );
+    for (const s of services) warnings.push(...crossRegionSecretWarnings(`services.${s.name}`, s.secrets, region, config.services[s.name].overrides?.[region]?.secrets, `services.${s.name}.overrides.${region}.secrets`));
+    for (const j of Object.values(batch[region]?.jobs ?? {})) {
+      const refs = Object.fromEntries(Object.entries(j.secrets).map(([k, v]) => [k, { ref: parseSecretValue(v) as SecretRef }]));
+      warnings.push(...crossRegionSecretWarnings(`batch.${j.name}`, refs, region, undefined, undefined));
+    }
     const batchJobs = Object.keys(batch[region]?.jobs ?? {});
     if (r.natGateways === "none" && services.length + batchJobs.length > 0) {
       const users = [...services.map((s) => `service ${s.name}`), ...batchJobs.map((j) => `batch job ${j}`)];
@@ -737,6 +769,16 @@ function planSite(site: string, s: SiteConfig, config: FleetConfig, ctx: PlanCon
         deploymentWait: r.deployment,
       };
     });
+
+  for (const svc of services) {
+    warnings.push(...crossRegionSecretWarnings(`services.${svc.name}`, svc.secrets, s.region, config.services[svc.name].overrides?.[site]?.secrets, `services.${svc.name}.overrides.${site}.secrets`));
+  }
+  if (!s.activation && s.hosts > 0) {
+    warnings.push(
+      `sites.${site}: hosts is ${s.hosts} but the site has no activation, so no host can register (an ECS Anywhere host registers with an SSM ` +
+        `activation's id and code); add sites.${site}.activation with an expires date to onboard hosts — hosts already registered keep working`,
+    );
+  }
 
   let activation: SiteActivationSpec | undefined;
   if (s.activation) {

@@ -4,7 +4,7 @@
  * `stacks/sections/`, each with its cross-field checks.
  */
 import { z } from "zod";
-import { struct } from "./sections/common";
+import { describeValue, struct } from "./sections/common";
 import { RegionSchema, RegionsSchema } from "./sections/regions";
 import { ServiceSchema, ServicesSchema } from "./sections/services";
 import { RolloutSchema } from "./sections/rollout";
@@ -13,6 +13,19 @@ import { AlbSchema } from "./sections/alb";
 import { BatchJobSchema, BatchSchema } from "./sections/batch";
 import { SiteSchema, SitesSchema } from "./sections/sites";
 import { CostSchema } from "./sections/cost";
+
+/**
+ * A 12-digit account id. Config values that parse as JSON arrive as numbers: a 12-digit number is
+ * accepted; a shorter one is not (its leading zeros may be lost: quote the id).
+ */
+function accountId() {
+  return z.unknown().transform((v, ctx) => {
+    const s = typeof v === "number" && Number.isInteger(v) ? String(v) : v;
+    if (typeof s === "string" && /^\d{12}$/.test(s)) return s;
+    ctx.addIssue({ code: "custom", message: `expected a 12-digit AWS account id such as 123456789012 (quoted if it starts with 0), got ${describeValue(v)}` });
+    return z.NEVER;
+  });
+}
 
 /** The config namespace (the Pulumi project name). */
 export const NAMESPACE = "ecs-fleet";
@@ -38,6 +51,11 @@ export const sections = {
   sites: SitesSchema.default({}),
   /** Usage assumptions of the cost estimate (`npm run plan -- --cost`). Optional. */
   cost: CostSchema.optional(),
+  /**
+   * The AWS account the stack deploys to (12 digits), when known: secrets in other accounts are then
+   * checked at config time (they need a customer managed KMS key). Default: checked at deploy time only.
+   */
+  account: accountId().optional(),
 };
 
 /**

@@ -13,8 +13,11 @@ import { checkHostCollisions, checkService, checkServiceNames, checkServiceRoute
 import { checkDns, zoneName } from "./sections/dns";
 import { checkRollout } from "./sections/rollout";
 import { checkBatch } from "./sections/batch";
+import { checkSecretAccounts } from "./sections/env";
 import { checkRawSiteOverrides, checkServiceSites, checkSite, checkSiteNames } from "./sections/sites";
 import { isKnownRegion, suggestRegion } from "./regions";
+import { planFleet } from "./plan";
+import { checkOwnership } from "./ownership";
 
 /** One problem, at a key path such as `ecs-fleet:services.web.memory`. */
 export interface ConfigIssue {
@@ -146,10 +149,26 @@ export function validateConfig(raw: Record<string, string>, ctx: ValidationConte
   for (const [name, site] of Object.entries(config.sites)) checkSite(name, site, { regions: regionNames, now: ctx.now }, add);
   for (const [name, service] of Object.entries(config.services)) checkServiceSites(name, service, config.sites, declared.sites, add);
   checkRawSiteOverrides(ns.services, add);
+  checkSecretAccounts(
+    [
+      ...Object.entries(config.services).flatMap(([name, s]) => [
+        { path: ["services", name], secrets: s.secrets },
+        ...Object.entries(s.overrides ?? {}).map(([where, o]) => ({ path: ["services", name, "overrides", where], secrets: o.secrets })),
+      ]),
+      ...Object.entries(config.batch).map(([name, j]) => ({ path: ["batch", name], secrets: j.secrets })),
+    ],
+    config.account,
+    add,
+  );
 
   if (issues.length > 0 || !full.success) {
     return { ok: false, issues };
   }
-  return { ok: true, config: { ...(full.data as Omit<FleetConfig, "homeRegion">), homeRegion: homeRegion as string } };
+  const valid: FleetConfig = { ...(full.data as Omit<FleetConfig, "homeRegion">), homeRegion: homeRegion as string };
+  // One owner per physical object: names from different sections (service web and batch job web)
+  // or that clean to one name must not meet in one scope (stacks/ownership.ts).
+  for (const clash of checkOwnership(planFleet(valid, { project: ctx.project, stack: ctx.stack, now: ctx.now }))) add(clash.path, clash.message);
+  if (issues.length > 0) return { ok: false, issues };
+  return { ok: true, config: valid };
 }
 

@@ -3,7 +3,7 @@
  * (Secrets Manager ARNs, SSM parameter ARNs or names): their values never enter config or state.
  */
 import { z } from "zod";
-import { AddIssue, Path, mapOf, text } from "./common";
+import { AddIssue, Path, describeValue, mapOf, text } from "./common";
 
 /** An environment variable name. */
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -14,26 +14,91 @@ const SSM_PARAMETER_ARN = /^arn:aws(-cn|-us-gov)?:ssm:[a-z0-9-]+:\d{12}:paramete
 /** SSM parameter name in the stack's own region and account: `/path/name` or `name`. */
 const SSM_PARAMETER_NAME = /^\/?[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
 
+/** A customer managed KMS key, by key ARN (IAM policies name keys by key ARN, not alias). */
+const KMS_KEY_ARN = /^arn:aws(-cn|-us-gov)?:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
+
+const SECRET_WHAT = "a Secrets Manager secret ARN, an SSM parameter ARN, or an SSM parameter name such as /prod/db/password";
+
+/**
+ * One secret: a reference, or `{ valueFrom, kmsKey }` naming the customer managed KMS key the secret
+ * is encrypted with (required for a secret in another account: the AWS managed key
+ * `aws/secretsmanager` cannot be used across accounts,
+ * https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_examples_cross.html).
+ */
+export type SecretValue = string | { valueFrom: string; kmsKey: string };
+
+const SecretValueSchema = z.unknown().transform((v, ctx): SecretValue => {
+  if (typeof v === "string" && v.trim() !== "") return v;
+  if (v && typeof v === "object" && !Array.isArray(v)) {
+    const o = v as Record<string, unknown>;
+    const unknown = Object.keys(o).filter((k) => k !== "valueFrom" && k !== "kmsKey");
+    for (const k of unknown) ctx.addIssue({ code: "custom", path: [k], message: "unknown key; allowed: valueFrom, kmsKey" });
+    if (typeof o.valueFrom !== "string" || o.valueFrom.trim() === "") ctx.addIssue({ code: "custom", path: ["valueFrom"], message: `required: ${SECRET_WHAT}` });
+    if (typeof o.kmsKey !== "string" || o.kmsKey.trim() === "") ctx.addIssue({ code: "custom", path: ["kmsKey"], message: "required: the key ARN of the customer managed KMS key the secret is encrypted with" });
+    if (unknown.length === 0 && typeof o.valueFrom === "string" && typeof o.kmsKey === "string" && o.valueFrom.trim() !== "" && o.kmsKey.trim() !== "") {
+      return { valueFrom: o.valueFrom, kmsKey: o.kmsKey };
+    }
+    return z.NEVER;
+  }
+  ctx.addIssue({ code: "custom", message: `expected ${SECRET_WHAT}, or { valueFrom, kmsKey }, got ${describeValue(v)}` });
+  return z.NEVER;
+});
+
 export const EnvironmentSchema = mapOf(text("a string value (quote numbers and booleans)"), "variable names to values");
-export const SecretsSchema = mapOf(
-  text("a Secrets Manager secret ARN, an SSM parameter ARN, or an SSM parameter name such as /prod/db/password"),
-  "variable names to secret references",
-);
+export const SecretsSchema = mapOf(SecretValueSchema, "variable names to secret references");
 
 export type Environment = z.infer<typeof EnvironmentSchema>;
 export type Secrets = z.infer<typeof SecretsSchema>;
 
-/** What kind of reference a secret is. */
-export type SecretRef =
+/** What kind of reference a secret is; `kmsKey` when it names its customer managed key. */
+export type SecretRef = (
   | { kind: "secretsmanager"; arn: string }
   | { kind: "ssm-arn"; arn: string }
-  | { kind: "ssm-name"; name: string };
+  | { kind: "ssm-name"; name: string }
+) & { kmsKey?: string };
 
 export function parseSecretRef(ref: string): SecretRef | undefined {
   if (SECRETS_MANAGER_ARN.test(ref)) return { kind: "secretsmanager", arn: ref };
   if (SSM_PARAMETER_ARN.test(ref)) return { kind: "ssm-arn", arn: ref };
   if (!ref.startsWith("arn:") && SSM_PARAMETER_NAME.test(ref)) return { kind: "ssm-name", name: ref };
   return undefined;
+}
+
+/** The reference of a configured secret (what the container definition's valueFrom gets). */
+export function secretValueFrom(value: SecretValue): string {
+  return typeof value === "string" ? value : value.valueFrom;
+}
+
+/** Parses a configured secret, with its KMS key. */
+export function parseSecretValue(value: SecretValue): SecretRef | undefined {
+  const ref = parseSecretRef(secretValueFrom(value));
+  if (!ref) return undefined;
+  return typeof value === "string" ? ref : { ...ref, kmsKey: value.kmsKey };
+}
+
+/** Account of a secret given by ARN; undefined for an SSM parameter name (the deploying account's). */
+export function secretAccount(ref: SecretRef): string | undefined {
+  return ref.kind === "ssm-name" ? undefined : ref.arn.split(":")[4];
+}
+
+/** Region of a secret given by ARN; undefined for an SSM parameter name (the task's region). */
+export function secretRegion(ref: SecretRef): string | undefined {
+  return ref.kind === "ssm-name" ? undefined : ref.arn.split(":")[3];
+}
+
+/**
+ * Why a secret cannot be read from `account`: it is in another account and names no customer
+ * managed KMS key. Undefined when it can.
+ */
+export function crossAccountSecretProblem(ref: SecretRef, account: string): string | undefined {
+  const owner = secretAccount(ref);
+  if (owner === undefined || owner === account || ref.kmsKey) return undefined;
+  const arn = ref.kind === "ssm-name" ? ref.name : ref.arn;
+  return (
+    `${arn} is in account ${owner}, not the deploying account ${account}; a secret in another account must be encrypted with a ` +
+    `customer managed KMS key (the AWS managed key aws/secretsmanager cannot be used across accounts): write it as ` +
+    `{ valueFrom: <reference>, kmsKey: <key ARN> } so the execution role gets kms:Decrypt on that key`
+  );
 }
 
 /**
@@ -56,15 +121,34 @@ export function secretResourceArn(ref: SecretRef, partition: string, region: str
   }
 }
 
-/** Checks environment names, secret references, and that no name is both. */
+/**
+ * With the stack's account known (`ecs-fleet:account`): every secret in another account names its
+ * customer managed KMS key. `owners` are the config entries with secrets, by key path.
+ */
+export function checkSecretAccounts(owners: { path: Path; secrets?: Secrets }[], account: string | undefined, add: AddIssue): void {
+  if (account === undefined) return;
+  for (const { path, secrets } of owners) {
+    for (const [name, value] of Object.entries(secrets ?? {})) {
+      const parsed = parseSecretValue(value);
+      const problem = parsed && crossAccountSecretProblem(parsed, account);
+      if (problem) add([...path, "secrets", name], problem);
+    }
+  }
+}
+
+/** Checks environment names, secret references (and their KMS keys), and that no name is both. */
 export function checkEnvironment(environment: Environment | undefined, secrets: Secrets | undefined, base: Path, add: AddIssue): void {
   for (const name of Object.keys(environment ?? {})) {
     if (!ENV_NAME.test(name)) add([...base, "environment", name], "environment variable names use letters, digits and underscores, not starting with a digit");
   }
-  for (const [name, ref] of Object.entries(secrets ?? {})) {
+  for (const [name, value] of Object.entries(secrets ?? {})) {
     if (!ENV_NAME.test(name)) add([...base, "secrets", name], "environment variable names use letters, digits and underscores, not starting with a digit");
-    if (!parseSecretRef(ref)) {
-      add([...base, "secrets", name], `expected a Secrets Manager secret ARN, an SSM parameter ARN, or an SSM parameter name, got "${ref}"`);
+    const ref = secretValueFrom(value);
+    const parsed = parseSecretValue(value);
+    if (!parsed) {
+      add([...base, "secrets", name, ...(typeof value === "string" ? [] : ["valueFrom"])], `expected a Secrets Manager secret ARN, an SSM parameter ARN, or an SSM parameter name, got "${ref}"`);
+    } else if (typeof value !== "string" && !KMS_KEY_ARN.test(value.kmsKey)) {
+      add([...base, "secrets", name, "kmsKey"], `expected the key ARN of a customer managed KMS key such as arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab (not an alias), got "${value.kmsKey}"`);
     }
     if (environment && Object.prototype.hasOwnProperty.call(environment, name)) {
       add([...base, "secrets", name], `${name} is also set in environment; a variable is either plain or secret, remove one`);

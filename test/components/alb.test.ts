@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import * as aws from "@pulumi/aws";
 import { Alb } from "../../components/alb";
+import { CertificateValidationRecord } from "../../components/certificate-validation";
 import { AlbSpec, SSL_POLICY } from "../../stacks/plan";
 import { recorder, registered, valueOf } from "../helpers";
 
@@ -36,16 +37,25 @@ describe("Alb component", () => {
 
   it("with DNS: DNS-validated wildcard certificate, HTTPS listener with TLS 1.2+, HTTP redirects; 80 and 443 open", async () => {
     const spec: AlbSpec = { ...base, deletionProtection: true, https: { zone: "example.com", certificateDomain: "*.example.com", sslPolicy: SSL_POLICY } };
-    const alb = new Alb("eu-west-1-alb", { spec, vpcId: "vpc-1", publicSubnetIds: subnets, zoneId: "ZONE1" }, { provider: provider() });
+    const shared = new CertificateValidationRecord(
+      "cert-validation",
+      { zoneId: "ZONE1", option: { resourceRecordName: "_abc.example.com.", resourceRecordType: "CNAME", resourceRecordValue: "_def.acm-validations.aws." } },
+      { provider: provider() },
+    );
+    const alb = new Alb("eu-west-1-alb", { spec, vpcId: "vpc-1", publicSubnetIds: subnets, validationRecord: shared.record }, { provider: provider() });
     await registered();
     expect(recorder.one("aws:lb/loadBalancer:LoadBalancer").inputs.enableDeletionProtection).to.equal(true);
     const cert = recorder.one("aws:acm/certificate:Certificate");
     expect(cert.inputs).to.deep.include({ domainName: "*.example.com", validationMethod: "DNS" });
+    // The Alb owns no validation record: the one record is the shared one, and the validation waits for it.
     const record = recorder.one("aws:route53/record:Record");
-    expect(record.inputs).to.deep.include({ zoneId: "ZONE1", type: "CNAME", allowOverwrite: true, ttl: 300 });
-    expect(record.inputs.name).to.match(/^_[0-9a-f]+\.example\.com\.$/);
+    expect(record.parent).to.match(/ecs-fleet:dns:CertificateValidationRecord::cert-validation$/);
+    expect(record.inputs).to.deep.include({ zoneId: "ZONE1", name: "_abc.example.com.", type: "CNAME", allowOverwrite: true, ttl: 300 });
     const validation = recorder.one("aws:acm/certificateValidation:CertificateValidation");
-    expect(validation.inputs.validationRecordFqdns).to.deep.equal([(record.inputs.name as string).replace(/\.$/, "")]);
+    expect(validation.inputs.validationRecordFqdns).to.deep.equal([(await valueOf(alb.certificate!.domainValidationOptions))[0].resourceRecordName.replace(/\.$/, "")]);
+    expect(validation.options.dependsOn).to.include(record.urn);
+    const https = recorder.ofType("aws:lb/listener:Listener").find((l) => l.inputs.port === 443)!;
+    expect(https.options.dependsOn).to.include(validation.urn);
     const listeners = Object.fromEntries(recorder.ofType("aws:lb/listener:Listener").map((l) => [l.inputs.port as number, l.inputs]));
     expect(listeners[443]).to.deep.include({ protocol: "HTTPS", sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06", certificateArn: await valueOf(alb.certificate!.arn) });
     expect(listeners[80].defaultActions).to.deep.equal([{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }]);
@@ -55,8 +65,8 @@ describe("Alb component", () => {
     for (const r of recorder.resources.filter((x) => x.custom && !x.type.startsWith("pulumi:providers:"))) expect(r.region, r.name).to.equal("eu-west-1");
   });
 
-  it("refuses HTTPS without a zone id", () => {
+  it("refuses HTTPS without the shared validation record", () => {
     const spec: AlbSpec = { ...base, https: { zone: "example.com", certificateDomain: "*.example.com", sslPolicy: SSL_POLICY } };
-    expect(() => new Alb("x", { spec, vpcId: "vpc-1", publicSubnetIds: subnets }, { provider: provider() })).to.throw("Alb x: spec.https needs zoneId");
+    expect(() => new Alb("x", { spec, vpcId: "vpc-1", publicSubnetIds: subnets }, { provider: provider() })).to.throw("Alb x: spec.https needs validationRecord");
   });
 });

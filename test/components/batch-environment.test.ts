@@ -207,7 +207,7 @@ describe("BatchEnvironment", () => {
       options: { "awslogs-group": "/ecs-fleet/dev/batch", "awslogs-region": REGION, "awslogs-stream-prefix": "render-invoices" },
     });
     expect(props.jobRoleArn).to.match(/:role\/ecs-fleet-dev-euw1-render-invoices-job$/);
-    expect(props.executionRoleArn).to.match(/:role\/ecs-fleet-dev-euw1-render-invoices-exec$/);
+    expect(props.executionRoleArn).to.match(/:role\/ecs-fleet-dev-euw1-render-invoices-jobexec$/);
 
     const extract = parse(recorder.one(T.jobDefinition, /-extract$/), "containerProperties");
     expect(extract).to.not.have.property("command");
@@ -234,7 +234,7 @@ describe("BatchEnvironment", () => {
     await build(JOBS);
     const roles = recorder.ofType(T.role);
     const jobRole = roles.find((r) => r.inputs.name === "ecs-fleet-dev-euw1-extract-job")!;
-    const execRole = roles.find((r) => r.inputs.name === "ecs-fleet-dev-euw1-extract-exec")!;
+    const execRole = roles.find((r) => r.inputs.name === "ecs-fleet-dev-euw1-extract-jobexec")!;
     for (const role of [jobRole, execRole]) {
       const trust = parse(role, "assumeRolePolicy");
       expect(trust.Statement).to.deep.equal([
@@ -245,8 +245,12 @@ describe("BatchEnvironment", () => {
     expect(recorder.ofType(T.rolePolicy).filter((p) => p.inputs.role === jobRole.inputs.name || String(p.inputs.role).includes("extract-job"))).to.deep.equal([]);
     expect(recorder.ofType(T.attachment).filter((a) => String(a.inputs.role).endsWith("extract-job"))).to.deep.equal([]);
 
-    const attachment = recorder.one(T.attachment, /-extract-exec$/);
-    expect(attachment.inputs).to.deep.equal({ role: "ecs-fleet-dev-euw1-extract-exec", policyArn: "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy" });
+    // A scoped inline policy, not AmazonECSTaskExecutionRolePolicy: a public image needs no ECR grant.
+    expect(recorder.ofType(T.attachment)).to.deep.equal([]);
+    const attachment = recorder.one(T.rolePolicy, /-extract-exec$/);
+    expect(parse(attachment, "policy").Statement).to.deep.equal([
+      { Sid: "WriteLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`arn:aws:logs:eu-west-1:${ACCOUNT}:log-group:/ecs-fleet/dev/batch:*`] },
+    ]);
 
     const secrets = recorder.one(T.rolePolicy, /-extract-secrets$/);
     expect(parse(secrets, "policy").Statement).to.deep.equal([
@@ -257,6 +261,22 @@ describe("BatchEnvironment", () => {
     expect(recorder.ofType(T.rolePolicy).filter((p) => /-secrets$/.test(p.name)).map((p) => p.name)).to.deep.equal([secrets.name]);
     const def = recorder.one(T.jobDefinition, /-extract$/);
     expect(def.options.dependsOn).to.include.members([attachment.urn, secrets.urn]);
+  });
+
+  it("creates each queue after its compute environments, and pulls private ECR images from exactly their repository", async () => {
+    await build({ ...JOBS, private: job({ image: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/jobs/private@sha256:" + "a".repeat(64) }) });
+    const ces = recorder.ofType(T.ce);
+    for (const q of recorder.ofType(T.queue)) {
+      const order = (q.inputs.computeEnvironmentOrders as { computeEnvironment: string }[]).map((o) => o.computeEnvironment);
+      const named = ces.filter((ce) => order.some((arn) => arn.includes(String(ce.inputs.namePrefix))));
+      expect(named.length, q.name).to.equal(order.length);
+      expect(q.options.dependsOn, q.name).to.include.members(named.map((ce) => ce.urn));
+    }
+    const pull = parse(recorder.one(T.rolePolicy, /-private-exec$/), "policy").Statement;
+    expect(pull.slice(0, 2)).to.deep.equal([
+      { Sid: "AuthenticateToEcr", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" },
+      { Sid: "PullImages", Effect: "Allow", Action: ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"], Resource: [`arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/jobs/private`] },
+    ]);
   });
 
   it("gives the log group a retention (30 days by default)", async () => {

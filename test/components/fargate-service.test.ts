@@ -1,4 +1,6 @@
 import { expect } from "chai";
+import * as path from "path";
+import { spawnSync } from "child_process";
 import * as aws from "@pulumi/aws";
 import { FargateService, FargateServiceArgs } from "../../components/fargate-service";
 import { validateConfig } from "../../stacks/validate";
@@ -22,9 +24,8 @@ function spec(service: Record<string, unknown>, opts: { dns?: boolean; region?: 
 
 const LB = { securityGroupId: "sg-alb", listenerArn: "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/x/1/2", arnSuffix: "app/x/1", dnsName: "x-1.eu-west-1.elb.amazonaws.com" };
 
-function build(s: RegionalServiceSpec, region = "eu-west-1", lb = s.routing ? LB : undefined): FargateService {
-  const provider = new aws.Provider(`aws-${region}`, { region: region as aws.Region });
-  const args: FargateServiceArgs = {
+function baseArgs(s: RegionalServiceSpec, region = "eu-west-1", lb = s.routing ? LB : undefined): FargateServiceArgs {
+  return {
     spec: s,
     region,
     clusterName: "ecs-fleet-dev",
@@ -35,10 +36,17 @@ function build(s: RegionalServiceSpec, region = "eu-west-1", lb = s.routing ? LB
     serviceConnectNamespaceArn: "arn:aws:servicediscovery:eu-west-1:123456789012:namespace/ns-1",
     loadBalancer: lb,
   };
-  return new FargateService(`${region}-${s.name}`, args, { provider });
+}
+
+function build(s: RegionalServiceSpec, region = "eu-west-1", lb = s.routing ? LB : undefined): FargateService {
+  const provider = new aws.Provider(`aws-${region}`, { region: region as aws.Region });
+  return new FargateService(`${region}-${s.name}`, baseArgs(s, region, lb), { provider });
 }
 
 const one = (type: string): RecordedResource => recorder.one(type);
+
+const KEY_EU = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+const KEY_US = "arn:aws:kms:us-east-1:111122223333:key/9876abcd-12ab-34cd-56ef-1234567890ab";
 
 const publicWeb = {
   image: "nginx:1.27",
@@ -51,9 +59,10 @@ const publicWeb = {
   capacity: { fargateBase: 1, fargateWeight: 1, spotWeight: 3 },
   environment: { LOG_LEVEL: "info" },
   secrets: {
-    DB_PASSWORD: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:db:password::",
+    // In another account: encrypted with customer managed keys, which the refs name.
+    DB_PASSWORD: { valueFrom: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:db:password::", kmsKey: KEY_EU },
     API_KEY: "/prod/api/key",
-    TOKEN: "arn:aws:ssm:us-east-1:111122223333:parameter/shared/token",
+    TOKEN: { valueFrom: "arn:aws:ssm:us-east-1:111122223333:parameter/shared/token", kmsKey: KEY_US },
   },
 };
 
@@ -123,9 +132,17 @@ describe("FargateService component", () => {
       Action: ["ssm:GetParameters"],
       Resource: [`arn:aws:ssm:eu-west-1:${MOCK_ACCOUNT_ID}:parameter/prod/api/key`, "arn:aws:ssm:us-east-1:111122223333:parameter/shared/token"],
     });
-    expect(byId.WriteLogs.Resource).to.equal(`arn:aws:logs:eu-west-1:${MOCK_ACCOUNT_ID}:log-group:/ecs/ecs-fleet/dev/web:*`);
-    // Only image pulls (ECR authorization is account-wide) use a wildcard resource.
-    expect(policy.Statement.filter((st: any) => st.Resource === "*").map((st: any) => st.Sid)).to.deep.equal(["PullImages"]);
+    expect(byId.WriteLogs.Resource).to.deep.equal([`arn:aws:logs:eu-west-1:${MOCK_ACCOUNT_ID}:log-group:/ecs/ecs-fleet/dev/web:*`]);
+    // The cross-account secrets' customer managed keys, used only through Secrets Manager / SSM.
+    expect(byId.DecryptSecrets).to.deep.equal({
+      Sid: "DecryptSecrets",
+      Effect: "Allow",
+      Action: ["kms:Decrypt"],
+      Resource: [KEY_EU, KEY_US],
+      Condition: { StringEquals: { "kms:ViaService": ["secretsmanager.eu-west-1.amazonaws.com", "ssm.us-east-1.amazonaws.com"] } },
+    });
+    // A Docker Hub image needs no ECR permission: no statement uses a wildcard resource.
+    expect(policy.Statement.filter((st: any) => st.Resource === "*").map((st: any) => st.Sid)).to.deep.equal([]);
     const roles = recorder.ofType("aws:iam/role:Role");
     expect(roles.map((r) => r.inputs.name)).to.deep.equal(["ecs-fleet-dev-euw1-web-task", "ecs-fleet-dev-euw1-web-exec"]);
     const td = one("aws:ecs/taskDefinition:TaskDefinition");
@@ -154,7 +171,38 @@ describe("FargateService component", () => {
     build(spec({ image: "x", cpu: 256, memory: 512 }));
     await registered();
     const policy = JSON.parse(one("aws:iam/rolePolicy:RolePolicy").inputs.policy as string);
-    expect(policy.Statement.map((s: any) => s.Sid)).to.deep.equal(["PullImages", "WriteLogs"]);
+    expect(policy.Statement.map((s: any) => s.Sid)).to.deep.equal(["WriteLogs"]);
+  });
+
+  it("fails the deployment when a secret in another account names no KMS key (the caller's account is 123456789012)", () => {
+    const run = (secret: string) =>
+      spawnSync(process.execPath, ["-r", "tsx/cjs", path.join(__dirname, "run", "cross-account-secret.ts"), secret], { encoding: "utf8", cwd: path.resolve(__dirname, "..", "..") });
+    const failed = run("arn:aws:secretsmanager:eu-west-1:111122223333:secret:db");
+    expect(failed.status, failed.stderr).to.equal(3);
+    expect(failed.stdout).to.contain(
+      "service web in eu-west-1, secret DB: arn:aws:secretsmanager:eu-west-1:111122223333:secret:db is in account 111122223333, not the deploying account 123456789012",
+    );
+    expect(failed.stdout).to.contain("aws/secretsmanager cannot be used across accounts");
+  });
+
+  it("grants ECR pulls only for a private ECR image, on its repository (GetAuthorizationToken alone on *)", async () => {
+    build(spec({ image: "111122223333.dkr.ecr.eu-west-1.amazonaws.com/team/web:1.2", cpu: 256, memory: 512 }));
+    await registered();
+    const policy = JSON.parse(one("aws:iam/rolePolicy:RolePolicy").inputs.policy as string);
+    expect(policy.Statement.slice(0, 2)).to.deep.equal([
+      { Sid: "AuthenticateToEcr", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" },
+      { Sid: "PullImages", Effect: "Allow", Action: ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"], Resource: ["arn:aws:ecr:eu-west-1:111122223333:repository/team/web"] },
+    ]);
+  });
+
+  it("task definition waits for the execution role's policy; the service for the capacity providers", async () => {
+    const provider = new aws.Provider("aws-eu-west-1", { region: "eu-west-1" });
+    const cluster = new aws.ecs.ClusterCapacityProviders("cp", { clusterName: "ecs-fleet-dev", capacityProviders: ["FARGATE", "FARGATE_SPOT"] }, { provider });
+    const s = spec({ image: "x", cpu: 256, memory: 512 });
+    new FargateService("eu-west-1-web", { ...baseArgs(s), capacityProviders: cluster }, { provider });
+    await registered();
+    expect(one("aws:ecs/taskDefinition:TaskDefinition").options.dependsOn).to.include(one("aws:iam/rolePolicy:RolePolicy").urn);
+    expect(one("aws:ecs/service:Service").options.dependsOn).to.include(one("aws:ecs/clusterCapacityProviders:ClusterCapacityProviders").urn);
   });
 
   it("task definition: awsvpc Fargate, container with port mapping, awslogs, environment and secrets", async () => {

@@ -78,19 +78,35 @@ describe("OnPremSite", () => {
 
     const instance = recorder.one("aws:iam/role:Role", "site-ams-dc-instance");
     expect(instance.inputs.name).to.equal("ecs-fleet-test-ams-dc-instance");
+    // Confused-deputy guards: only SSM acting for this account, from this account's SSM in the site's region.
     expect(JSON.parse(instance.inputs.assumeRolePolicy as string)).to.deep.equal({
       Version: "2012-10-17",
-      Statement: [{ Effect: "Allow", Principal: { Service: "ssm.amazonaws.com" }, Action: "sts:AssumeRole" }],
+      Statement: [
+        {
+          Effect: "Allow",
+          Principal: { Service: "ssm.amazonaws.com" },
+          Action: "sts:AssumeRole",
+          Condition: { ArnLike: { "aws:SourceArn": "arn:aws:ssm:eu-west-1:123456789012:*" }, StringEquals: { "aws:SourceAccount": "123456789012" } },
+        },
+      ],
     });
     const exec = recorder.one("aws:iam/role:Role", "site-ams-dc-exec");
     expect(exec.inputs.name).to.equal("ecs-fleet-test-ams-dc-exec");
-    expect(JSON.parse(exec.inputs.assumeRolePolicy as string).Statement[0].Principal).to.deep.equal({ Service: "ecs-tasks.amazonaws.com" });
+    const execTrust = JSON.parse(exec.inputs.assumeRolePolicy as string).Statement[0];
+    expect(execTrust.Principal).to.deep.equal({ Service: "ecs-tasks.amazonaws.com" });
+    expect(execTrust.Condition).to.deep.equal({ ArnLike: { "aws:SourceArn": "arn:aws:ecs:eu-west-1:123456789012:*" }, StringEquals: { "aws:SourceAccount": "123456789012" } });
+    // A scoped inline policy in place of AmazonECSTaskExecutionRolePolicy: public images need no ECR grant.
+    const execPolicy = recorder.one("aws:iam/rolePolicy:RolePolicy", "site-ams-dc-exec");
+    expect(JSON.parse(execPolicy.inputs.policy as string).Statement).to.deep.equal([
+      { Sid: "WriteLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: ["arn:aws:logs:eu-west-1:123456789012:log-group:/ecs-fleet/test/sites/ams-dc:*"] },
+    ]);
+    // Each EXTERNAL task definition waits for the execution role's permissions.
+    for (const td of recorder.ofType("aws:ecs/taskDefinition:TaskDefinition")) expect(td.options.dependsOn).to.include(execPolicy.urn);
 
     const attachments = recorder.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").map((a) => [a.inputs.role, a.inputs.policyArn]);
     expect(attachments).to.have.deep.members([
       ["ecs-fleet-test-ams-dc-instance", "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"],
       ["ecs-fleet-test-ams-dc-instance", "arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role"],
-      ["ecs-fleet-test-ams-dc-exec", "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"],
     ]);
 
     expect(recorder.one("aws:cloudwatch/logGroup:LogGroup").inputs).to.deep.include({ name: "/ecs-fleet/test/sites/ams-dc", retentionInDays: 30 });
@@ -159,7 +175,7 @@ describe("OnPremSite", () => {
     const web = service("web", {
       environment: { LOG_LEVEL: "info", APP_MODE: "site" },
       secrets: {
-        DB_PASSWORD: { valueFrom: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/db-AbCdEf:password::", ref: { kind: "secretsmanager", arn: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/db-AbCdEf:password::" } },
+        DB_PASSWORD: { valueFrom: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbCdEf:password::", ref: { kind: "secretsmanager", arn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbCdEf:password::" } },
         API_TOKEN: { valueFrom: "/prod/api/token", ref: { kind: "ssm-name", name: "/prod/api/token" } },
       },
       readonlyRootFilesystem: true,
@@ -174,12 +190,12 @@ describe("OnPremSite", () => {
     ]);
     expect(container.secrets).to.deep.equal([
       { name: "API_TOKEN", valueFrom: "/prod/api/token" },
-      { name: "DB_PASSWORD", valueFrom: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/db-AbCdEf:password::" },
+      { name: "DB_PASSWORD", valueFrom: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbCdEf:password::" },
     ]);
   });
 
   it("lets the site's execution role read exactly its services' secrets (parameter names as ARNs in the site's region and account)", async () => {
-    const db = "arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/db";
+    const db = "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db";
     const web = service("web", {
       secrets: {
         DB_PASSWORD: { valueFrom: `${db}:password::`, ref: { kind: "secretsmanager", arn: `${db}:password::` } },
@@ -191,7 +207,7 @@ describe("OnPremSite", () => {
       oneTaskPerHost: false,
       secrets: {
         DB_URL: { valueFrom: db, ref: { kind: "secretsmanager", arn: db } },
-        QUEUE_KEY: { valueFrom: "arn:aws:ssm:eu-west-1:111122223333:parameter/shared/queue", ref: { kind: "ssm-arn", arn: "arn:aws:ssm:eu-west-1:111122223333:parameter/shared/queue" } },
+        QUEUE_KEY: { valueFrom: "arn:aws:ssm:eu-west-1:123456789012:parameter/shared/queue", ref: { kind: "ssm-arn", arn: "arn:aws:ssm:eu-west-1:123456789012:parameter/shared/queue" } },
         REGION_NAME: { valueFrom: "site/region", ref: { kind: "ssm-name", name: "site/region" } },
       },
     });
@@ -212,7 +228,7 @@ describe("OnPremSite", () => {
           Resource: [
             "arn:aws:ssm:eu-central-1:123456789012:parameter/prod/api/token",
             "arn:aws:ssm:eu-central-1:123456789012:parameter/site/region",
-            "arn:aws:ssm:eu-west-1:111122223333:parameter/shared/queue",
+            "arn:aws:ssm:eu-west-1:123456789012:parameter/shared/queue",
           ],
         },
       ],
@@ -222,16 +238,16 @@ describe("OnPremSite", () => {
     const identity = recorder.invokes.filter((i) => i.token === "aws:index/getCallerIdentity:getCallerIdentity");
     expect(identity.map((i) => i.region)).to.deep.equal(["eu-central-1"]);
     expect(site.secretsPolicy).to.not.equal(undefined);
-    // Services are created once the role may read their secrets.
+    // Task definitions are created once the role may read their secrets.
     for (const svc of ["web", "worker"]) {
-      expect(recorder.one("ecs-fleet:onprem:ExternalService", `site-ams-dc-${svc}`).options.dependsOn).to.include(policy.urn);
+      expect(recorder.one("aws:ecs/taskDefinition:TaskDefinition", `site-ams-dc-${svc}`).options.dependsOn).to.include(policy.urn);
     }
   });
 
   it("grants no secret access when no service at the site has secrets", async () => {
     const { site } = newSite(sitePlan());
     await registered();
-    expect(recorder.ofType("aws:iam/rolePolicy:RolePolicy")).to.have.length(0);
+    expect(recorder.ofType("aws:iam/rolePolicy:RolePolicy").map((p) => p.name)).to.deep.equal(["site-ams-dc-exec"]);
     expect(site.secretsPolicy).to.equal(undefined);
   });
 
@@ -287,7 +303,7 @@ describe("OnPremSite", () => {
     newSite(sitePlan({ partition: "aws-us-gov" as SitePlan["partition"], services: [] }));
     await registered();
     const arns = recorder.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").map((a) => a.inputs.policyArn as string);
-    expect(arns).to.have.length(3);
+    expect(arns).to.have.length(2);
     for (const arn of arns) expect(arn).to.match(/^arn:aws-us-gov:iam::aws:policy\//);
   });
 });

@@ -90,7 +90,8 @@ describe("program: regional services", () => {
     expect(custom.length).to.be.greaterThan(100);
     for (const res of custom) {
       const top = root(res, r.resources);
-      const expected = top.type === "ecs-fleet:dns:GlobalDns" ? "eu-west-1" : top.name;
+      // Global DNS and the one shared certificate validation record live with the home region.
+      const expected = top.type === "ecs-fleet:dns:GlobalDns" || top.type === "ecs-fleet:dns:CertificateValidationRecord" ? "eu-west-1" : top.name;
       expect(res.region, `${res.type} ${res.name}`).to.equal(expected);
     }
     const dns = r.resources.filter((x) => /^aws:route53\/(healthCheck|record):/.test(x.type) && root(x, r.resources).type === "ecs-fleet:dns:GlobalDns");

@@ -88,7 +88,7 @@ describe("planBatch", () => {
     expect(plan.jobs.render).to.deep.include({
       jobDefinitionName: "ecs-fleet-prod-render",
       jobRoleName: "ecs-fleet-prod-euw1-render-job",
-      executionRoleName: "ecs-fleet-prod-euw1-render-exec",
+      executionRoleName: "ecs-fleet-prod-euw1-render-jobexec",
       vcpu: "1",
       memory: 2048,
       arraySize: 100,

@@ -4,8 +4,16 @@ import { fitName, regionCode, providerName, LIMITS } from "../../stacks/naming";
 describe("naming", () => {
   it("keeps names that fit, sanitising characters", () => {
     expect(fitName(["ecs-fleet", "dev", "web"], 32)).to.equal("ecs-fleet-dev-web");
-    expect(fitName(["my stack", "a_b"], 32)).to.equal("my-stack-a-b");
+    // Cleaning changed the input: the cleaned name plus a hash of the input as given.
+    expect(fitName(["my stack", "a_b"], 32)).to.match(/^my-stack-a-b-[0-9a-f]{6}$/);
     expect(fitName(["a_b"], 64, /[\w+=,.@-]/)).to.equal("a_b");
+  });
+
+  it("never maps two different inputs to one name (a-b and a--b, a_b and a.b stay apart)", () => {
+    expect(fitName(["p", "s", "a-b", "exec"], 64)).to.equal("p-s-a-b-exec");
+    expect(fitName(["p", "s", "a--b", "exec"], 64)).to.match(/^p-s-a-b-exec-[0-9a-f]{6}$/);
+    expect(fitName(["a_b"], 64)).to.not.equal(fitName(["a.b"], 64));
+    expect(fitName(["a--b"], 64)).to.equal(fitName(["a--b"], 64));
   });
 
   it("truncates with a stable hash that keeps long names apart", () => {

@@ -80,7 +80,7 @@ describe("validateConfig", () => {
 
   it("rejects unknown keys (typos) at every level, with the allowed keys", () => {
     const p = problems({ ...validConfig(), servics: {}, services: { web: { ...WEB, desiredCont: 2 } } });
-    expect(p).to.include("ecs-fleet:servics: unknown key (did you mean services?); allowed: regions, services, rollout, dns, alb, batch, sites, cost");
+    expect(p).to.include("ecs-fleet:servics: unknown key (did you mean services?); allowed: regions, services, rollout, dns, alb, batch, sites, cost, account");
     expect(p).to.include("ecs-fleet:services.web.desiredCont: unknown key (did you mean desiredCount?); allowed: image, cpu, memory, desiredCount, regions, sites, containerPort, public, path, host, command, entryPoint, architecture, healthCheck, deployment, autoscaling, capacity, environment, secrets, logRetentionDays, readonlyRootFilesystem, overrides");
     expect(problems(validConfig({ regions: { "eu-west-1": { cidr: "10.10.0.0/16", natGateway: "single" } } }))).to.deep.equal([
       "ecs-fleet:regions.eu-west-1.natGateway: unknown key (did you mean natGateways?); allowed: cidr, azCount, natGateways",
