@@ -205,7 +205,7 @@ export function subgraph(graph: DependencyGraph, nodes: Iterable<string>): Recor
 
 /** The dependency graph of parsed jobs. */
 export function graphOf(jobs: Record<string, Pick<BatchJob, "after">>): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
+  const out = Object.create(null) as Record<string, string[]>;
   for (const [name, job] of Object.entries(jobs)) out[name] = [...(job.after ?? [])];
   return out;
 }

@@ -12,7 +12,7 @@ import { ElbLogPrincipal, elbLogPrincipal } from "./elb-accounts";
 import { SiteConfig, SiteNetworkMode, bindsHostPort, expirationTimestamp, isExpired, registrationLimitOf } from "./sections/sites";
 import { formatCidr, parseCidr, subdivide } from "./cidr";
 import { LIMITS, fitName, namePrefix, providerName, regionCode, shortHash } from "./naming";
-import { HEALTH_PRIORITIES, assignPriorities, literalPrefix, routeBand } from "./routing";
+import { HEALTH_PRIORITIES, HEALTH_QUERY_KEY, assignPriorities, healthCheckResourcePath, literalPrefix, routeBand, ruleHostHeaders } from "./routing";
 import { BatchRegionPlan, planBatch } from "./batch-plan";
 import { Partition, partitionOf } from "./regions";
 import { now as clockNow } from "./clock";
@@ -391,8 +391,7 @@ export function albLogBucketPrefix(ctx: PlanContext, region: string): string {
 /** TLS policy of the HTTPS listeners: TLS 1.3 and 1.2 only. */
 export const SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 
-/** Query parameter that marks a Route 53 health check request for one service. */
-export const HEALTH_QUERY_KEY = "ecs-fleet-health";
+export { HEALTH_QUERY_KEY };
 
 /** Physical name of the ECS cluster of a stack (clusters are regional: the same name in every region). */
 export function clusterName(ctx: PlanContext): string {
@@ -477,7 +476,7 @@ export function planFleet(config: FleetConfig, ctx: PlanContext): FleetPlan {
         return {
           service: name,
           fqdn: `${name}.${zone}`,
-          healthCheckPath: `${s.healthCheck.path}${s.healthCheck.path.includes("?") ? "&" : "?"}${HEALTH_QUERY_KEY}=${name}`,
+          healthCheckPath: healthCheckResourcePath(s.healthCheck.path, name),
           regions: inRegions.map((region) => ({ region, regionalFqdn: `${name}-${region}.${zone}` })),
         };
       });
@@ -515,10 +514,9 @@ function regionalService(
   const rc = regionCode(region);
   let routing: RoutingSpec | undefined;
   if (resolved.public && priorities.route !== undefined) {
-    const fleetNames = zone ? [`${name}.${zone}`, `${name}-${region}.${zone}`] : [];
     routing = {
       path: config.path,
-      hostHeaders: config.host ? [config.host, ...fleetNames] : [],
+      hostHeaders: ruleHostHeaders(name, config.host, region, zone),
       priority: priorities.route,
       healthRulePriority: zone ? priorities.health : undefined,
       healthQuery: zone ? { key: HEALTH_QUERY_KEY, value: name } : undefined,

@@ -38,10 +38,13 @@ export function partitionOf(region: string): Partition | undefined {
 
 /** Closest known region names, for "did you mean" hints (`eu-west1` → `eu-west-1`). */
 export function suggestRegion(name: string): string | undefined {
+  const lower = name.trim().toLowerCase();
+  if (lower !== name && isKnownRegion(lower)) return lower; // EU-WEST-1 → eu-west-1
+  if (name.length > 64) return undefined;
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const r of KNOWN_REGIONS) {
-    const d = editDistance(name, r);
+    const d = editDistance(lower, r);
     if (d < bestDistance) {
       bestDistance = d;
       best = r;

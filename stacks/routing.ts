@@ -82,3 +82,26 @@ export function assignPriorities(names: readonly string[], ranges: PriorityRange
   }
   return out;
 }
+
+/** Query parameter that marks a Route 53 health check request for one service. */
+export const HEALTH_QUERY_KEY = "ecs-fleet-health";
+
+/** The names the fleet gives a public service under a zone: `<svc>.<zone>` and `<svc>-<region>.<zone>`. */
+export function fleetHostNames(service: string, region: string, zone: string | undefined): string[] {
+  return zone ? [`${service}.${zone}`, `${service}-${region}.${zone}`] : [];
+}
+
+/** Host-header values of a public service's listener rule in one region (empty: any host). */
+export function ruleHostHeaders(service: string, host: string | undefined, region: string, zone: string | undefined): string[] {
+  return host ? [host, ...fleetHostNames(service, region, zone)] : [];
+}
+
+/** The path (with query) the Route 53 health checks of a service request. */
+export function healthCheckResourcePath(healthPath: string, service: string): string {
+  return `${healthPath}${healthPath.includes("?") ? "&" : "?"}${HEALTH_QUERY_KEY}=${service}`;
+}
+
+/** The path pattern of a service's health rule: the health path without its query. */
+export function healthRulePath(healthPath: string): string {
+  return healthPath.split("?")[0];
+}
