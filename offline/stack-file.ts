@@ -26,7 +26,7 @@ export const SECURE_PLACEHOLDER = "[secret]";
 export const MAX_DEPTH = 64;
 
 /** Most values a stack file may expand to (aliases included): guards against alias bombs. */
-export const MAX_NODES = 500_000;
+export const MAX_NODES = 250_000;
 
 /** Thrown inside the reader when the expansion budget is spent (caught in parseStackYaml). */
 class TooLarge extends Error {}
