@@ -33,7 +33,7 @@ export function isKnownRegion(name: string): boolean {
 }
 
 export function partitionOf(region: string): Partition | undefined {
-  return PARTITIONS[region];
+  return isKnownRegion(region) ? PARTITIONS[region] : undefined;
 }
 
 /** Closest known region names, for "did you mean" hints (`eu-west1` → `eu-west-1`). */

@@ -185,7 +185,7 @@ const NOT_AT_SITES: Record<string, string> = {
 export function checkSiteOverride(base: Path, site: string, override: Record<string, unknown>, add: AddIssue): void {
   for (const [key, value] of Object.entries(override)) {
     if (value === undefined || SITE_OVERRIDE_KEYS.includes(key)) continue;
-    const why = NOT_AT_SITES[key] ?? `ecs-fleet does not apply ${key} to site services`;
+    const why = own(NOT_AT_SITES, key) ?? `ecs-fleet does not apply ${key} to site services`;
     add([...base, "overrides", site, key], `${key} cannot be overridden at site ${site}: ${why}; allowed at a site: ${SITE_OVERRIDE_KEYS.join(", ")}`);
   }
 }
@@ -370,7 +370,8 @@ export function checkService(name: string, service: ServiceConfig, regions: read
       if (!merged) {
         add([...at, "autoscaling"], "the service has no autoscaling of its own: give both min and max here");
       } else {
-        checkAutoscaling(merged, service.public, [...at, "autoscaling"], add);
+        // The service's own schedule is checked at the service; here only a schedule the override gives.
+        checkAutoscaling({ ...merged, schedule: override.autoscaling.schedule }, service.public, [...at, "autoscaling"], add);
       }
     }
     const scaling = effectiveAutoscaling(service, where);

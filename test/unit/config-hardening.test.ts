@@ -61,7 +61,8 @@ describe("config hardening (issue 12)", () => {
       expect(r.ok, r.ok ? "" : r.issues.map(formatIssue).join("\n")).to.equal(true);
       if (!r.ok) return;
       expect(Object.keys(r.config.services)).to.deep.equal(["constructor", "tostring"]);
-      expect(Object.keys(r.config.services.constructor.environment ?? {})).to.deep.equal(["__proto__", "constructor", "toString"]);
+      const ctor = Object.entries(r.config.services).find(([n]) => n === "constructor")![1];
+      expect(Object.keys(ctor.environment ?? {})).to.deep.equal(["__proto__", "constructor", "toString"]);
       const plan = planFleet(r.config, { project: "ecs-fleet", stack: "dev", now: CTX.now });
       const svc = plan.regions.find((p) => p.region === "us-east-1")!.services.find((s) => s.name === "constructor")!;
       expect(Object.keys(svc.environment)).to.deep.equal(["__proto__", "constructor", "hasOwnProperty", "toString"]);
