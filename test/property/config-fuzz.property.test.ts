@@ -41,8 +41,12 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 /** Every node's path (the root excluded). */
 function pathsOf(v: unknown, prefix: Segment[] = [], out: Segment[][] = []): Segment[][] {
-  if (Array.isArray(v)) v.forEach((x, i) => (out.push([...prefix, i]), pathsOf(x, [...prefix, i], out)));
-  else if (isObject(v)) for (const k of Object.keys(v)) out.push([...prefix, k]), pathsOf(v[k], [...prefix, k], out);
+  const visit = (seg: Segment, x: unknown) => {
+    out.push([...prefix, seg]);
+    pathsOf(x, [...prefix, seg], out);
+  };
+  if (Array.isArray(v)) v.forEach((x, i) => visit(i, x));
+  else if (isObject(v)) for (const k of Object.keys(v)) visit(k, v[k]);
   return out;
 }
 const PATHS = BASES.map((b) => pathsOf(b));

@@ -199,7 +199,7 @@ describe("config hardening (issue 12)", () => {
       expect(out[0]).to.match(/^ecs-fleet:sites\.big\.hosts: 1001 hosts cannot onboard through one SSM activation/);
     });
     it("no JavaScript internals in messages", () => {
-      const out = problems({ regions: REGIONS, services: { web: { ...WEB, cpu: -0, memory: 1e400, desiredCount: { a: 1 }, environment: { A: 1 } } } });
+      const out = problems({ regions: REGIONS, services: { web: { ...WEB, cpu: -0, memory: Number.POSITIVE_INFINITY, desiredCount: { a: 1 }, environment: { A: 1 } } } });
       for (const l of out) expect(l).to.not.match(/\[object |undefined|NaN|Infinity|Symbol\(/);
     });
     it("output stays proportional: 2,000 services on /* give one line per service, fast", () => {

@@ -38,7 +38,7 @@ describe("regression corpus (test/fixtures/regressions)", () => {
       .filter((l) => l.startsWith("# expect: "))
       .map((l) => l.slice("# expect: ".length));
     it(`${name}: ${expects.length} expectation(s)`, () => {
-      expect(expects, "a corpus file needs # expect: lines").to.not.be.empty;
+      expect(expects.length, "a corpus file needs # expect: lines").to.be.greaterThan(0);
       const lines = outcome(file);
       for (const e of expects) {
         if (e === "ok") expect(lines).to.deep.equal(["ok"]);
