@@ -13,6 +13,13 @@
 import { z } from "zod";
 import { describeValue } from "./common";
 
+/**
+ * The offline plan's stand-in for an encrypted (`secure:`) value (offline/stack-file.ts
+ * SECURE_PLACEHOLDER). Under `pulumi up` the CLI decrypts the image before the program validates it;
+ * offline the real value is unknown, so the stand-in passes the image check (and only that one).
+ */
+export const SECRET_PLACEHOLDER = "[secret]";
+
 /** Longest image reference (before any `@digest`) ECS and Batch accept. */
 export const MAX_IMAGE_REFERENCE = 255;
 
@@ -57,7 +64,7 @@ export function image(): z.ZodEffects<z.ZodUnknown, string, unknown> {
       ctx.addIssue({ code: "custom", message: `expected a container image reference such as public.ecr.aws/nginx/nginx:1.27, got ${describeValue(v)}` });
       return z.NEVER;
     }
-    const problem = imageReferenceProblem(v);
+    const problem = v === SECRET_PLACEHOLDER ? undefined : imageReferenceProblem(v);
     if (problem) {
       ctx.addIssue({ code: "custom", message: problem });
       return z.NEVER;

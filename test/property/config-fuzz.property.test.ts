@@ -234,7 +234,7 @@ describe("config fuzz: mutated shipped configs (fast-check, fixed seed)", functi
         if (r.planned) planned++;
         else rejected++;
       }),
-      { seed: SEED, numRuns: 400, endOnFailure: true },
+      { seed: SEED, numRuns: 250, endOnFailure: true },
     );
     // Both outcomes occur: the mutations are neither all harmless nor all fatal.
     expect(planned).to.be.greaterThan(10);
@@ -276,7 +276,7 @@ describe("config fuzz: mutated shipped configs (fast-check, fixed seed)", functi
         if (r.ok) planFleet(r.config, { project: "ecs-fleet", stack: "fuzz", now: CTX.now });
         else for (const issue of r.issues) expect(words(issue.message), formatIssue(issue)).to.not.match(INTERNALS);
       }),
-      { seed: SEED, numRuns: 300, endOnFailure: true },
+      { seed: SEED, numRuns: 150, endOnFailure: true },
     );
   });
 

@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { MAX_DEPTH, StackFileError, configMap, parseStackConfig, parseStackYaml } from "../../offline/stack-file";
+import { MAX_DEPTH, SECURE_PLACEHOLDER, StackFileError, configMap, parseStackConfig, parseStackYaml } from "../../offline/stack-file";
+import { SECRET_PLACEHOLDER } from "../../stacks/sections/image";
 
 function problems(text: string): string[] {
   try {
@@ -74,6 +75,10 @@ describe("stack file reader (offline/stack-file.ts)", () => {
     const b = JSON.parse(raw["ns:b"]);
     expect(Object.keys(b)).to.deep.equal(["__proto__", "constructor", "toString"]);
     expect(Object.getPrototypeOf(b)).to.equal(Object.prototype); // JSON.parse makes own keys, never a prototype
+  });
+
+  it("the offline stand-in for secure: values is the one the image check lets through", () => {
+    expect(SECURE_PLACEHOLDER).to.equal(SECRET_PLACEHOLDER);
   });
 
   it("reads an empty file and an empty config as no config", () => {
