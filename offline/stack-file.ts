@@ -17,7 +17,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { Alias, Document, LineCounter, Parser, Scalar, YAMLMap, YAMLSeq, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments } from "yaml";
+import { Alias, Composer, Document, LineCounter, Parser, Scalar, YAMLMap, YAMLSeq, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments } from "yaml";
 
 /** What an encrypted value is replaced by offline. */
 export const SECURE_PLACEHOLDER = "[secret]";
@@ -143,8 +143,8 @@ interface CstNode {
  * The offset of the first collection nested deeper than MAX_DEPTH, or undefined. An iterative walk
  * of the CST (the parser itself is a state machine, not recursive), so depth cannot overflow a stack.
  */
-export function tooDeepAt(src: string): number | undefined {
-  for (const token of new Parser().parse(src)) {
+export function tooDeepAt(src: string, tokens: Iterable<unknown> = new Parser().parse(src)): number | undefined {
+  for (const token of tokens) {
     const stack: { node: CstNode; depth: number }[] = [];
     const root = token as unknown as CstNode;
     if (root.type === "document" && root.value) stack.push({ node: root.value, depth: 0 });
@@ -263,6 +263,12 @@ function mapData(ctx: ReadContext, map: YAMLMap, depth: number): YamlMapping {
     }
     const key = keyText(ctx, pair.key);
     if (key === undefined) continue;
+    // yaml.v3 rejects a key set twice in one mapping ("mapping key already defined"). Checked here
+    // with a hash lookup: the yaml library's own uniqueKeys check is quadratic in the mapping size.
+    if (Object.prototype.hasOwnProperty.call(out, key)) {
+      at(ctx, offsetOf(pair.key), "duplicate key: this key is already set in the same mapping (Pulumi rejects the file)");
+      continue;
+    }
     out[key] = toData(ctx, pair.value, depth);
   }
   for (const value of merges) {
@@ -285,13 +291,14 @@ function mapData(ctx: ReadContext, map: YAMLMap, depth: number): YamlMapping {
  */
 export function parseStackYaml(text: string, file: string): YamlMapping {
   const lines = new LineCounter();
-  const deep = tooDeepAt(text);
+  // One pass of the (non-recursive) parser: its tokens are checked for depth, then composed.
+  const tokens = [...new Parser(lines.addNewLine).parse(text)];
+  const deep = tooDeepAt(text, tokens);
   if (deep !== undefined) {
-    for (const _ of new Parser(lines.addNewLine).parse(text.slice(0, deep + 1))) void _;
     const { line, col } = lines.linePos(deep);
     throw new StackFileError(file, [{ line, col, message: `nesting deeper than ${MAX_DEPTH} levels of mappings and lists; a stack config needs far fewer` }]);
   }
-  const docs = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: true, merge: true, prettyErrors: false });
+  const docs = [...new Composer({ uniqueKeys: false, merge: true, prettyErrors: false }).compose(tokens as never, true, text.length)] as Document.Parsed[];
   const problems: YamlProblem[] = [];
   const pos = (offset: number | undefined) => lines.linePos(offset ?? 0);
   const list = Array.isArray(docs) ? docs : [];
@@ -332,14 +339,27 @@ export function parseStackYaml(text: string, file: string): YamlMapping {
   if (problems.length === 0 && data !== null && !isPlainMapping(data)) {
     at(ctx, offsetOf(doc.contents), `a stack file is a mapping with a config: key, got ${Array.isArray(data) ? "a list" : `the ${typeof data} ${JSON.stringify(data)}`.slice(0, 80)}`);
   }
-  if (problems.length > 0) throw new StackFileError(file, problems);
+  if (problems.length > 0) throw new StackFileError(file, dedupe(problems));
   return data === null ? newMapping() : (data as YamlMapping);
+}
+
+/** One problem once (an aliased node is walked at every alias), in file order. */
+function dedupe(problems: YamlProblem[]): YamlProblem[] {
+  const seen = new Set<string>();
+  return problems
+    .filter((p) => {
+      const key = `${p.line}:${p.col}:${p.message}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .sort((a, b) => a.line - b.line || a.col - b.col);
 }
 
 /** Locates a top-level `config:` key, for positions. */
 function configNode(text: string): { doc: Document; lines: LineCounter } {
   const lines = new LineCounter();
-  const doc = parseAllDocuments(text, { lineCounter: lines, merge: true, prettyErrors: false }) as Document[];
+  const doc = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: false, merge: true, prettyErrors: false }) as Document[];
   return { doc: doc[0], lines };
 }
 
@@ -351,18 +371,21 @@ export function parseStackConfig(text: string, file: string): YamlMapping {
   const top = parseStackYaml(text, file);
   const config = Object.prototype.hasOwnProperty.call(top, "config") ? top.config : undefined;
   const problems: YamlProblem[] = [];
+  let located: { lines: LineCounter; pair?: { key: unknown; value: unknown }; keys: Map<string, number> } | undefined;
   const where = (key?: string): { line: number; col: number } => {
-    const { doc, lines } = configNode(text);
-    const contents = doc?.contents;
-    if (!isMap(contents)) return { line: 1, col: 1 };
-    const pair = contents.items.find((p) => isScalar(p.key) && p.key.value === "config");
+    if (!located) {
+      const { doc, lines } = configNode(text);
+      const contents = doc?.contents;
+      const pair = isMap(contents) ? contents.items.find((p) => isScalar(p.key) && p.key.value === "config") : undefined;
+      const keys = new Map<string, number>();
+      if (pair && isMap(pair.value)) for (const p of pair.value.items) if (isScalar(p.key)) keys.set(String(p.key.value), offsetOf(p.key) ?? 0);
+      located = { lines, pair, keys };
+    }
+    const { lines, pair, keys } = located;
     if (!pair) return { line: 1, col: 1 };
     if (key === undefined) return lines.linePos(offsetOf(pair.value) ?? offsetOf(pair.key) ?? 0);
-    if (isMap(pair.value)) {
-      const inner = pair.value.items.find((p) => isScalar(p.key) && String(p.key.value) === key);
-      if (inner) return lines.linePos(offsetOf(inner.key) ?? 0);
-    }
-    return lines.linePos(offsetOf(pair.key) ?? 0);
+    const offset = keys.get(key);
+    return lines.linePos(offset ?? offsetOf(pair.key) ?? 0);
   };
   if (config === undefined || config === null) return newMapping();
   if (!isPlainMapping(config)) {
