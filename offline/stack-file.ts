@@ -321,13 +321,19 @@ export function parseStackYaml(text: string, file: string): YamlMapping {
       problems.push({ line, col, message: cleanMessage(w.message) });
     }
   }
+  const syntax = problems.length > 0;
   if (list.length > 1) {
     const { line, col } = pos(list[1].range?.[0]);
     problems.push({ line, col, message: `a stack file holds one YAML document, found ${list.length}; remove the --- separator (or split the file)` });
   }
-  if (problems.length > 0) throw new StackFileError(file, problems);
+  // Syntax errors stop here; otherwise the first document is read too, so its problems (duplicate
+  // keys, tags) come in the same run as "several documents".
+  if (syntax) throw new StackFileError(file, dedupe(problems));
   const doc = list[0];
-  if (!doc || doc.contents === null || doc.contents === undefined) return newMapping();
+  if (!doc || doc.contents === null || doc.contents === undefined) {
+    if (problems.length > 0) throw new StackFileError(file, dedupe(problems));
+    return newMapping();
+  }
   const ctx: ReadContext = { doc, lines, problems, nodes: 0, expanding: new Set() };
   let data: unknown;
   try {
@@ -336,7 +342,7 @@ export function parseStackYaml(text: string, file: string): YamlMapping {
     if (!(err instanceof TooLarge)) throw err;
     throw new StackFileError(file, problems);
   }
-  if (problems.length === 0 && data !== null && !isPlainMapping(data)) {
+  if (data !== null && data !== undefined && !isPlainMapping(data)) {
     at(ctx, offsetOf(doc.contents), `a stack file is a mapping with a config: key, got ${Array.isArray(data) ? "a list" : `the ${typeof data} ${JSON.stringify(data)}`.slice(0, 80)}`);
   }
   if (problems.length > 0) throw new StackFileError(file, dedupe(problems));
