@@ -201,7 +201,8 @@ export function subgraph(graph: DependencyGraph, nodes: Iterable<string>): Recor
 
 /** The dependency graph of parsed jobs. */
 export function graphOf(jobs: Record<string, { after?: readonly string[] }>): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
+  // Prototype-free: a job named `__proto__` or `constructor` is an ordinary key.
+  const out = Object.create(null) as Record<string, string[]>;
   for (const [name, job] of Object.entries(jobs)) out[name] = [...(job.after ?? [])];
   return out;
 }

@@ -20,7 +20,7 @@ import { ElbLogPrincipal, elbLogPrincipal } from "./elb-accounts";
 import { SiteConfig, SiteNetworkMode, bindsHostPort, expirationTimestamp, isExpired, registrationLimitOf } from "./sections/sites";
 import { formatCidr, parseCidr, subdivide } from "./cidr";
 import { LIMITS, fitName, namePrefix, providerName, regionCode, shortHash } from "./naming";
-import { HEALTH_PRIORITIES, RuleConditions, assignPriorities, literalPrefix, routeBand, ruleKey, splitRuleConditions } from "./routing";
+import { HEALTH_PRIORITIES, HEALTH_QUERY_KEY, RuleConditions, assignPriorities, healthCheckResourcePath, literalPrefix, routeBand, ruleHostHeaders, ruleKey, splitRuleConditions } from "./routing";
 import { BatchRegionPlan, planBatch } from "./batch-plan";
 import { Partition, partitionOf } from "./regions";
 import { now as clockNow } from "./clock";
@@ -537,8 +537,7 @@ export function albLogBucketPrefix(ctx: PlanContext, region: string): string {
 /** TLS policy of the HTTPS listeners: TLS 1.3 and 1.2 only. */
 export const SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 
-/** Query parameter that marks a Route 53 health check request for one service. */
-export const HEALTH_QUERY_KEY = "ecs-fleet-health";
+export { HEALTH_QUERY_KEY };
 
 /** Physical name of the ECS cluster of a stack (clusters are regional: the same name in every region). */
 export function clusterName(ctx: PlanContext): string {
@@ -638,7 +637,7 @@ export function planFleet(config: FleetConfig, ctx: PlanContext): FleetPlan {
           service: name,
           fqdn: `${name}.${zone}`,
           urlPath: pathBase(s.path),
-          healthCheckPath: `${s.healthCheck.path}${s.healthCheck.path.includes("?") ? "&" : "?"}${HEALTH_QUERY_KEY}=${name}`,
+          healthCheckPath: healthCheckResourcePath(s.healthCheck.path, name),
           regions: inRegions.map((region) => ({ region, regionalFqdn: `${name}-${region}.${zone}` })),
         };
       });
@@ -670,8 +669,7 @@ export function planFleet(config: FleetConfig, ctx: PlanContext): FleetPlan {
  * outputs reaches this service whatever the priorities of the others; without DNS only `host`.
  */
 export function hostHeadersOf(name: string, service: ServiceConfig, region: string, zone: string | undefined): string[] {
-  const own = zone ? [`${name}.${zone}`, `${name}-${region}.${zone}`] : [];
-  return [...new Set([...(service.host ? [service.host.toLowerCase()] : []), ...own])];
+  return ruleHostHeaders(name, service.host, region, zone);
 }
 
 function regionalService(

@@ -33,15 +33,18 @@ export function isKnownRegion(name: string): boolean {
 }
 
 export function partitionOf(region: string): Partition | undefined {
-  return PARTITIONS[region];
+  return isKnownRegion(region) ? PARTITIONS[region] : undefined;
 }
 
 /** Closest known region names, for "did you mean" hints (`eu-west1` → `eu-west-1`). */
 export function suggestRegion(name: string): string | undefined {
+  const lower = name.trim().toLowerCase();
+  if (lower !== name && isKnownRegion(lower)) return lower; // EU-WEST-1 → eu-west-1
+  if (name.length > 64) return undefined;
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const r of KNOWN_REGIONS) {
-    const d = editDistance(name, r);
+    const d = editDistance(lower, r);
     if (d < bestDistance) {
       bestDistance = d;
       best = r;
@@ -50,17 +53,23 @@ export function suggestRegion(name: string): string | undefined {
   return bestDistance <= 2 ? best : undefined;
 }
 
-/** Levenshtein distance (small strings only). */
+/** Levenshtein distance (small strings only; one typed row, no per-cell allocation). */
 export function editDistance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  const n = b.length;
+  const prev = new Uint32Array(n + 1);
+  for (let j = 0; j <= n; j++) prev[j] = j;
   for (let i = 1; i <= a.length; i++) {
     let diag = prev[0];
     prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
+    const ca = a.charCodeAt(i - 1);
+    for (let j = 1; j <= n; j++) {
       const tmp = prev[j];
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      const sub = diag + (ca === b.charCodeAt(j - 1) ? 0 : 1);
+      const del = prev[j] + 1;
+      const ins = prev[j - 1] + 1;
+      prev[j] = sub < del ? (sub < ins ? sub : ins) : del < ins ? del : ins;
       diag = tmp;
     }
   }
-  return prev[b.length];
+  return prev[n];
 }

@@ -132,3 +132,30 @@ export function splitRuleConditions(path: string, hosts: readonly string[]): Rul
 export function ruleKey(service: string, k: number): string {
   return k === 0 ? service : `${service}#${k + 1}`;
 }
+
+/** Query parameter that marks a Route 53 health check request for one service. */
+export const HEALTH_QUERY_KEY = "ecs-fleet-health";
+
+/** The names the fleet gives a public service under a zone: `<svc>.<zone>` and `<svc>-<region>.<zone>`. */
+export function fleetHostNames(service: string, region: string, zone: string | undefined): string[] {
+  return zone ? [`${service}.${zone}`, `${service}-${region}.${zone}`] : [];
+}
+
+/**
+ * Host-header values of a public service's rules in one region. With DNS every service carries its
+ * own names (`<svc>.<zone>`, `<svc>-<region>.<zone>`) plus its `host`, so each URL the stack
+ * outputs reaches this service whatever the priorities of the others; without DNS only `host`.
+ */
+export function ruleHostHeaders(service: string, host: string | undefined, region: string, zone: string | undefined): string[] {
+  return [...new Set([...(host ? [host.toLowerCase()] : []), ...fleetHostNames(service, region, zone)])];
+}
+
+/** The path (with query) the Route 53 health checks of a service request. */
+export function healthCheckResourcePath(healthPath: string, service: string): string {
+  return `${healthPath}${healthPath.includes("?") ? "&" : "?"}${HEALTH_QUERY_KEY}=${service}`;
+}
+
+/** The path pattern of a service's health rule: the health path without its query. */
+export function healthRulePath(healthPath: string): string {
+  return healthPath.split("?")[0];
+}

@@ -6,7 +6,7 @@
  * program, the offline plan and the Automation API validate the same thing the same way.
  */
 import { z } from "zod";
-import { AddIssue, Path } from "./sections/common";
+import { AddIssue, Path, hint, isMapping, salvage } from "./sections/common";
 import { FleetConfig, HOME_REGION_KEY, NAMESPACE, NamespaceSchema, mapSections, sections } from "./schema";
 import { checkRegions } from "./sections/regions";
 import { checkHostCollisions, checkService, checkServiceNames, checkServiceRoutes } from "./sections/services";
@@ -14,8 +14,9 @@ import { checkDns, zoneName } from "./sections/dns";
 import { checkRollout } from "./sections/rollout";
 import { checkBatch } from "./sections/batch";
 import { checkSecretAccounts } from "./sections/env";
-import { checkRawSiteOverrides, checkServiceSites, checkSite, checkSiteNames } from "./sections/sites";
-import { isKnownRegion, suggestRegion } from "./regions";
+import { checkRawSiteOverrides, checkServiceSites, checkSite, checkSiteHostPorts, checkSiteNames } from "./sections/sites";
+import { checkRoutingLimits } from "./sections/routing-limits";
+import { editDistance, isKnownRegion, suggestRegion } from "./regions";
 import { planFleet } from "./plan";
 import { checkOwnership } from "./ownership";
 
@@ -66,21 +67,60 @@ export function parseConfigValue(value: string): unknown {
   }
 }
 
-/** The `ecs-fleet:` keys of a raw config map, as one object of parsed values. */
+/** The `ecs-fleet:` keys of a raw config map, as one object of parsed values (no prototype: every key is data). */
 export function namespaceOf(raw: Record<string, string>): Record<string, unknown> {
-  const ns: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(raw)) {
-    if (key.startsWith(`${NAMESPACE}:`)) ns[key.slice(NAMESPACE.length + 1)] = parseConfigValue(value);
+  const ns = Object.create(null) as Record<string, unknown>;
+  for (const key of Object.keys(raw)) {
+    if (key.startsWith(`${NAMESPACE}:`)) ns[key.slice(NAMESPACE.length + 1)] = parseConfigValue(raw[key]);
   }
   return ns;
+}
+
+/** Letters and digits only, lowercase: `ECS_Fleet` and `ecs-fleet` are the same namespace to a reader's eye. */
+function squash(ns: string): string {
+  return ns.toLowerCase().replace(/[^a-z0-9]/g, "");
+}
+
+/**
+ * Keys in a namespace that is almost `ecs-fleet` (`ecs-flet:batch`, `ecs_fleet:services`,
+ * `Ecs-Fleet:regions`): Pulumi hands them to the program, which would never read them — the plan
+ * would silently have no batch, no services. An error naming the key it was meant to be.
+ */
+export function nearMissNamespaceIssues(raw: Record<string, string>): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  for (const key of Object.keys(raw)) {
+    const i = key.indexOf(":");
+    if (i < 0) continue;
+    const ns = key.slice(0, i);
+    if (ns === NAMESPACE || ns.length > 64) continue;
+    if (squash(ns) === squash(NAMESPACE) || editDistance(ns.toLowerCase(), NAMESPACE) <= 2) {
+      const name = key.slice(i + 1);
+      const known = Object.keys(sections);
+      const target = known.includes(name) ? name : (hint(name, known) ? name.toLowerCase() : name);
+      out.push({
+        path: key,
+        message: `namespace "${ns}" is not read by this program (its namespace is ${NAMESPACE}); did you mean ${NAMESPACE}:${target}?`,
+      });
+    }
+  }
+  return out;
 }
 
 function zodIssues(error: z.ZodError, prefix: Path, add: AddIssue): void {
   for (const issue of error.issues) add([...prefix, ...issue.path], issue.message);
 }
 
-function isMapping(v: unknown): v is Record<string, unknown> {
-  return !!v && typeof v === "object" && !Array.isArray(v);
+/** For each raw job that did not parse at all: its `after` names as written (strings only), for the cycle check. */
+function rawAfterOf(rawBatch: unknown, parsed: Record<string, unknown>): Record<string, string[]> {
+  const out = Object.create(null) as Record<string, string[]>;
+  if (!isMapping(rawBatch)) return out;
+  for (const name of Object.keys(rawBatch)) {
+    if (Object.prototype.hasOwnProperty.call(parsed, name)) continue;
+    const job = rawBatch[name];
+    const after = isMapping(job) && Object.prototype.hasOwnProperty.call(job, "after") ? job.after : undefined;
+    if (Array.isArray(after) && after.every((a) => typeof a === "string")) out[name] = after as string[];
+  }
+  return out;
 }
 
 /**
@@ -103,48 +143,49 @@ export function validateConfig(raw: Record<string, string>, ctx: ValidationConte
   if (homeRegion === undefined || homeRegion.trim() === "") {
     issues.push({ path: HOME_REGION_KEY, message: "required: the home region, where global resources (DNS) are managed, e.g. eu-west-1" });
   } else if (!isKnownRegion(homeRegion)) {
-    const hint = suggestRegion(homeRegion);
-    issues.push({ path: HOME_REGION_KEY, message: `unknown AWS region "${homeRegion}"${hint ? ` (did you mean ${hint}?)` : ""}` });
+    const near = suggestRegion(homeRegion);
+    issues.push({ path: HOME_REGION_KEY, message: `unknown AWS region "${homeRegion}"${near ? ` (did you mean ${near}?)` : ""}` });
   }
+  issues.push(...nearMissNamespaceIssues(raw));
 
   // Structure: the one schema, all at once.
   const ns = namespaceOf(raw);
   const full = NamespaceSchema.safeParse(ns);
   if (!full.success) zodIssues(full.error, [], add);
 
-  // Cross-field checks run on every part that is valid on its own, so one bad entry does not hide
-  // the problems of the others.
+  // Cross-field checks run on every part that is valid, so one bad entry — or one bad key in an
+  // entry — does not hide the other problems: each entry is salvaged (unknown keys and invalid
+  // values dropped, defaults in their place; those are issues of the strict parse already).
   const partial: Record<string, unknown> = {};
   const declared: Record<string, string[]> = {};
   for (const key of Object.keys(sections) as (keyof typeof sections)[]) {
-    const value = ns[key];
+    const value = Object.prototype.hasOwnProperty.call(ns, key) ? ns[key] : undefined;
     const entrySchema = mapSections[key];
     if (entrySchema) {
       declared[key] = isMapping(value) ? Object.keys(value) : [];
-      const valid: Record<string, unknown> = {};
+      const valid = Object.create(null) as Record<string, unknown>;
       if (isMapping(value)) {
-        for (const [name, entry] of Object.entries(value)) {
-          const r = entrySchema.safeParse(entry);
-          if (r.success) valid[name] = r.data;
+        for (const name of Object.keys(value)) {
+          const data = salvage(entrySchema, value[name]);
+          if (data !== undefined) valid[name] = data;
         }
       }
       partial[key] = valid;
     } else {
-      const r = (sections[key] as z.ZodTypeAny).safeParse(value);
-      partial[key] = r.success ? r.data : undefined;
+      partial[key] = salvage(sections[key] as z.ZodTypeAny, value);
     }
   }
   const config = partial as Omit<FleetConfig, "homeRegion">;
   const regionNames = declared.regions;
 
-  checkRegions(config.regions, regionNames, add);
+  checkRegions(config.regions, regionNames, add, homeRegion);
   checkServiceNames(declared.services, add);
-  for (const [name, service] of Object.entries(config.services)) checkService(name, service, regionNames, add);
+  for (const [name, service] of Object.entries(config.services)) checkService(name, service, regionNames, add, declared.sites);
   checkServiceRoutes(config.services, regionNames, add, config.dns !== undefined);
   checkHostCollisions(config.services, regionNames, config.dns ? zoneName(config.dns) : undefined, add);
   checkDns(config.dns, Object.keys(config.services).filter((n) => config.services[n].public), regionNames, add);
   checkRollout(config.rollout, regionNames, add);
-  checkBatch(config.batch, declared.batch, regionNames, add);
+  checkBatch(config.batch, declared.batch, regionNames, add, rawAfterOf(ns.batch, config.batch));
   checkSiteNames(declared.sites, { regions: regionNames }, add);
   for (const [name, site] of Object.entries(config.sites)) checkSite(name, site, { regions: regionNames, now: ctx.now }, add);
   for (const [name, service] of Object.entries(config.services)) checkServiceSites(name, service, config.sites, declared.sites, add);
@@ -160,6 +201,8 @@ export function validateConfig(raw: Record<string, string>, ctx: ValidationConte
     config.account,
     add,
   );
+  checkSiteHostPorts(config.services, config.sites, add);
+  checkRoutingLimits(config.services, config.dns, regionNames, add);
 
   if (issues.length > 0 || !full.success) {
     return { ok: false, issues };

@@ -13,8 +13,8 @@
  *
  * The security rules of policy/ run over the planned resources; their violations follow the plan.
  *
- * Exit codes: 0 planned; 1 usage or unexpected error; 2 invalid config (every problem on stderr,
- * nothing on stdout); 3 planned, but a mandatory security rule fails (after printing the plan);
+ * Exit codes: 0 planned; 1 usage or unexpected error; 2 invalid config or stack file YAML (every
+ * problem on stderr, nothing on stdout); 3 planned, but a mandatory security rule fails (after printing the plan);
  * 4 with --verify: planned, but a check of the fleet verifier (verify/, docs/verify.md) fails. The
  * verification summary is always shown (and in --json as "verification").
  */
@@ -24,7 +24,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Recorder } from "../offline/mocks";
 import { planDocument, renderPlan } from "../offline/report";
 import { PROJECT, runProgram } from "../offline/run-plan";
-import { readStackFile } from "../offline/stack-file";
+import { StackFile, StackFileError, readStackFile } from "../offline/stack-file";
 import { formatIssue } from "../stacks/validate";
 import { evaluate, hasMandatory } from "../policy/evaluate";
 import { fromRecorded } from "../policy/recorded";
@@ -91,7 +91,15 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`no stack config at ${file}\n`);
     return 1;
   }
-  const stackFile = readStackFile(file, args.stack);
+  let stackFile: StackFile;
+  try {
+    stackFile = readStackFile(file, args.stack);
+  } catch (err) {
+    // A problem in the YAML itself is a config error: exit 2, `<file>:<line>:<col>: <what>`, no stack trace.
+    if (!(err instanceof StackFileError)) throw err;
+    process.stderr.write(`${path.basename(file)}: invalid stack file (${err.problems.length} problem(s)):\n${err.lines().map((l) => `  ${l}\n`).join("")}`);
+    return 2;
+  }
   for (const key of stackFile.secretKeys) {
     process.stderr.write(`note: ${key} is encrypted (secure:) and cannot be decrypted offline; planned with the placeholder "[secret]", treated as secret\n`);
   }

@@ -3,12 +3,12 @@
  * they name, on demand or on an EventBridge Scheduler schedule; `after` makes jobs sequential.
  */
 import { z } from "zod";
-import { AddIssue, boolean, integer, listOf, mapOf, struct, text } from "./common";
+import { AddIssue, boolean, hasOwn, hint, integer, listOf, mapOf, nameList, struct, text } from "./common";
 import { EnvironmentSchema, SecretsSchema, checkEnvironment } from "./env";
+import { image } from "./image";
 import { checkRegionList } from "./regions";
 import { fargateSizeProblem } from "../fargate";
 import { DNS_NAME } from "../naming";
-import { editDistance } from "../regions";
 import { descendantsOf, findCycles, formatCycle, graphOf, jobRegions } from "../batch-graph";
 
 /**
@@ -18,15 +18,13 @@ import { descendantsOf, findCycles, formatCycle, graphOf, jobRegions } from "../
  */
 export const MAX_JOB_NAME = 40;
 
-/** A container image reference: no whitespace. */
-const IMAGE = /^[^\s]+$/;
 
 export const BatchJobSchema = struct(
   {
     /** Container image, e.g. public.ecr.aws/docker/library/python:3.12-slim. Required. */
-    image: text("a container image reference such as public.ecr.aws/docker/library/python:3.12-slim", IMAGE),
-    /** Container command, e.g. ["python", "-m", "render"]. Default: the image's. */
-    command: listOf(text("a command word"), "command words").optional(),
+    image: image(),
+    /** Container command, e.g. ["python", "-m", "render"]; an argument may be "". Default: the image's. */
+    command: listOf(text("a command word", undefined, { allowEmpty: true }), "command words").optional(),
     /** Fargate CPU units (256, 512, 1024, 2048, 4096, 8192, 16384). Required. */
     cpu: integer(1),
     /** Memory in MiB; a valid Fargate pair with cpu. Required. */
@@ -184,11 +182,6 @@ export function scheduleExpressionProblem(expression: string): string | undefine
 // Cross-field checks
 // ---------------------------------------------------------------------------------------------
 
-function suggestJob(name: string, jobs: readonly string[]): string | undefined {
-  const near = jobs.map((j) => ({ j, d: editDistance(name, j) })).sort((a, b) => a.d - b.d)[0];
-  return near && near.d <= Math.max(2, Math.floor(name.length / 3)) ? near.j : undefined;
-}
-
 /** Batch reserves variable names starting with AWS_BATCH for what it sets itself. */
 const RESERVED_ENV_PREFIX = "AWS_BATCH";
 
@@ -205,7 +198,14 @@ const RESERVED_ENV_PREFIX = "AWS_BATCH";
  *   that comes after it, and a job of a chain may only come after jobs of that same chain (the state
  *   machine runs nothing else), so a job cannot join two scheduled chains.
  */
-export function checkBatch(jobs: Record<string, BatchJob>, declaredJobs: readonly string[], regions: readonly string[], add: AddIssue): void {
+export function checkBatch(
+  jobs: Record<string, BatchJob>,
+  declaredJobs: readonly string[],
+  regions: readonly string[],
+  add: AddIssue,
+  /** `after` as written for jobs that did not parse at all: a bad type elsewhere must not hide a cycle. */
+  unparsedAfter: Record<string, readonly string[]> = {},
+): void {
   for (const name of declaredJobs) {
     if (!DNS_NAME.test(name)) {
       add(["batch", name], `job names must be DNS-safe (lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen), got "${name}"`);
@@ -214,6 +214,7 @@ export function checkBatch(jobs: Record<string, BatchJob>, declaredJobs: readonl
     }
   }
 
+  const declared = new Set(declaredJobs);
   for (const [name, job] of Object.entries(jobs)) {
     const base = ["batch", name];
     const size = fargateSizeProblem(job.cpu, job.memory);
@@ -227,7 +228,7 @@ export function checkBatch(jobs: Record<string, BatchJob>, declaredJobs: readonl
     checkEnvironment(job.environment, job.secrets, base, add);
     for (const key of [...Object.keys(job.environment ?? {}), ...Object.keys(job.secrets ?? {})]) {
       if (key.startsWith(RESERVED_ENV_PREFIX)) {
-        const where = job.environment && Object.prototype.hasOwnProperty.call(job.environment, key) ? "environment" : "secrets";
+        const where = hasOwn(job.environment, key) ? "environment" : "secrets";
         add([...base, where, key], `variable names starting with ${RESERVED_ENV_PREFIX} are reserved for the ones AWS Batch sets`);
       }
     }
@@ -252,12 +253,11 @@ export function checkBatch(jobs: Record<string, BatchJob>, declaredJobs: readonl
         return;
       }
       seen.add(p);
-      if (!declaredJobs.includes(p)) {
-        const hint = suggestJob(p, declaredJobs);
-        add(at, `"${p}" is not a batch job${hint ? ` (did you mean ${hint}?)` : ""} (jobs: ${declaredJobs.join(", ") || "none"})`);
+      if (!declared.has(p)) {
+        add(at, `"${p}" is not a batch job${hint(p, declaredJobs)} (jobs: ${nameList(declaredJobs)})`);
         return;
       }
-      const pred = jobs[p];
+      const pred = hasOwn(jobs, p) ? jobs[p] : undefined;
       if (!pred || p === name) return; // failed to parse (reported there) / self: a cycle, reported below
       const mine = jobRegions(job, regions);
       const theirs = jobRegions(pred, regions);
@@ -272,11 +272,15 @@ export function checkBatch(jobs: Record<string, BatchJob>, declaredJobs: readonl
   }
 
   const graph = graphOf(jobs);
+  for (const name of Object.keys(unparsedAfter)) {
+    if (!Object.prototype.hasOwnProperty.call(graph, name)) graph[name] = [...unparsedAfter[name]];
+  }
   const cycles = findCycles(graph);
   for (const cycle of cycles) {
     add(["batch", cycle[0], "after"], `jobs come after each other in a cycle: ${formatCycle(cycle)} (each job comes after the next); remove one of these after entries`);
   }
   if (cycles.length > 0) return; // chains are only defined on an acyclic graph
+  for (const name of Object.keys(unparsedAfter)) delete graph[name];
 
   for (const head of Object.keys(jobs).sort()) {
     if (jobs[head].schedule === undefined || (jobs[head].after ?? []).length > 0) continue;
@@ -284,7 +288,7 @@ export function checkBatch(jobs: Record<string, BatchJob>, declaredJobs: readonl
     for (const member of [...chain].sort()) {
       if (member === head) continue;
       (jobs[member].after ?? []).forEach((p, i) => {
-        if (chain.has(p) || !jobs[p]) return;
+        if (chain.has(p) || !hasOwn(jobs, p)) return;
         const other = jobs[p].schedule !== undefined ? `${p} is scheduled itself` : `${p} is not part of it`;
         add(
           ["batch", member, "after", i],

@@ -3,7 +3,7 @@
  * (Secrets Manager ARNs, SSM parameter ARNs or names): their values never enter config or state.
  */
 import { z } from "zod";
-import { AddIssue, Path, describeValue, mapOf, text } from "./common";
+import { AddIssue, Path, describeValue, hasOwn, mapOf, text } from "./common";
 
 /** An environment variable name. */
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -44,7 +44,8 @@ const SecretValueSchema = z.unknown().transform((v, ctx): SecretValue => {
   return z.NEVER;
 });
 
-export const EnvironmentSchema = mapOf(text("a string value (quote numbers and booleans)"), "variable names to values");
+/** Values may be empty: ECS and Batch accept `value: ""` (an empty variable is not an absent one). */
+export const EnvironmentSchema = mapOf(text("a string value (quote numbers and booleans)", undefined, { allowEmpty: true }), "variable names to values");
 export const SecretsSchema = mapOf(SecretValueSchema, "variable names to secret references");
 
 export type Environment = z.infer<typeof EnvironmentSchema>;
@@ -150,8 +151,38 @@ export function checkEnvironment(environment: Environment | undefined, secrets: 
     } else if (typeof value !== "string" && !KMS_KEY_ARN.test(value.kmsKey)) {
       add([...base, "secrets", name, "kmsKey"], `expected the key ARN of a customer managed KMS key such as arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab (not an alias), got "${value.kmsKey}"`);
     }
-    if (environment && Object.prototype.hasOwnProperty.call(environment, name)) {
+    if (hasOwn(environment, name)) {
       add([...base, "secrets", name], `${name} is also set in environment; a variable is either plain or secret, remove one`);
     }
+  }
+}
+
+/**
+ * A task definition is at most 64 KiB ("Task definition size: 64 KiB", not adjustable —
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-quotas.html). Environment and
+ * secrets are the only parts of ecs-fleet's task definitions whose size the config controls; the rest
+ * (image, ports, logging, roles, health check) stays well under TASK_DEFINITION_RESERVE.
+ */
+export const MAX_TASK_DEFINITION_BYTES = 65536;
+/** Bytes kept for everything in a task definition besides environment and secrets. */
+export const TASK_DEFINITION_RESERVE = 4096;
+
+/** Bytes the environment and secrets take in a container definition (as the API's JSON). */
+export function environmentBytes(environment: Environment | undefined, secrets: Secrets | undefined): number {
+  const env = Object.keys(environment ?? {}).map((name) => ({ name, value: (environment as Environment)[name] }));
+  const sec = Object.keys(secrets ?? {}).map((name) => ({ name, valueFrom: (secrets as Secrets)[name] }));
+  return Buffer.byteLength(JSON.stringify({ environment: env, secrets: sec }), "utf8");
+}
+
+/** Environment and secrets must leave the task definition within 64 KiB. */
+export function checkTaskDefinitionSize(environment: Environment | undefined, secrets: Secrets | undefined, base: Path, add: AddIssue): void {
+  const bytes = environmentBytes(environment, secrets);
+  const room = MAX_TASK_DEFINITION_BYTES - TASK_DEFINITION_RESERVE;
+  if (bytes > room) {
+    const at = environment && Object.keys(environment).length > 0 ? "environment" : "secrets";
+    add(
+      [...base, at],
+      `environment and secrets take ${bytes.toLocaleString("en-US")} bytes of the task definition; a task definition is at most 64 KiB (65,536 bytes) and the rest of it needs about ${TASK_DEFINITION_RESERVE.toLocaleString("en-US")}, so keep them under ${room.toLocaleString("en-US")} bytes (large values belong in S3 or SSM)`,
+    );
   }
 }

@@ -1,6 +1,6 @@
 /** `ecs-fleet:rollout`: how a new image goes out region by region (used by `npm run fleet -- rollout`). */
 import { z } from "zod";
-import { AddIssue, integer, listOf, struct, text } from "./common";
+import { AddIssue, hint, integer, listOf, nameList, struct, text } from "./common";
 
 export const RolloutSchema = struct(
   {
@@ -20,7 +20,7 @@ export function checkRollout(rollout: RolloutConfig | undefined, declaredRegions
     if (wave.length === 0) add(["rollout", "waves", w], "a wave needs at least one region");
     wave.forEach((region, i) => {
       if (!declaredRegions.includes(region)) {
-        add(["rollout", "waves", w, i], `"${region}" is not a configured region (configured: ${declaredRegions.join(", ")})`);
+        add(["rollout", "waves", w, i], `"${region}" is not a configured region${hint(region, declaredRegions)} (configured: ${nameList(declaredRegions)})`);
       } else if (seen.has(region)) {
         add(["rollout", "waves", w, i], `${region} is already in wave ${seen.get(region)}; each region belongs to one wave`);
       } else {
@@ -31,7 +31,7 @@ export function checkRollout(rollout: RolloutConfig | undefined, declaredRegions
   if (rollout?.waves && rollout.waves.length > 0) {
     const missing = declaredRegions.filter((r) => !seen.has(r));
     if (missing.length > 0) {
-      add(["rollout", "waves"], `waves must name every configured region; missing: ${missing.join(", ")}`);
+      add(["rollout", "waves"], `waves must name every configured region; missing: ${nameList(missing)}`);
     }
   }
 }

@@ -1,7 +1,9 @@
 /** `ecs-fleet:services`: container services, defined once, fanned out to the regions they name. */
 import { z } from "zod";
-import { AddIssue, Path, boolean, describeValue, integer, listOf, mapOf, oneOf, percent, struct, text } from "./common";
-import { EnvironmentSchema, SecretsSchema, checkEnvironment } from "./env";
+import { AddIssue, Path, boolean, describeValue, hasOwn, hint, integer, listOf, mapOf, nameList, oneOf, own, percent, struct, text } from "./common";
+import { EnvironmentSchema, SecretsSchema, checkEnvironment, checkTaskDefinitionSize } from "./env";
+import { image } from "./image";
+import { scheduleExpressionProblem } from "./batch";
 import { checkRegionList } from "./regions";
 import { fargateSizeProblem } from "../fargate";
 import { DNS_NAME } from "../naming";
@@ -10,14 +12,19 @@ import { MAX_RULE_WILDCARDS, wildcards } from "../routing";
 /** Service names are used verbatim in ECS service, Service Connect and DNS names: keep them short. */
 export const MAX_SERVICE_NAME = 32;
 
-/** A container image reference: no whitespace. */
-const IMAGE = /^[^\s]+$/;
+/**
+ * Tasks one ECS service may run ("Tasks per service: 5,000", not adjustable):
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-quotas.html
+ */
+export const MAX_TASKS_PER_SERVICE = 5000;
+const TASKS_WHY = "ECS runs at most 5,000 tasks per service";
 /** An ALB path pattern: starts with `/`, the characters ALB allows, at most 128. */
 const PATH_PATTERN = /^\/[A-Za-z0-9_\-.$/~"'@:+&*?]{0,127}$/;
 /** An ALB host-header value: letters, digits, dots, hyphens and the wildcards * and ?, at most 128. */
 const HOST_PATTERN = /^[A-Za-z0-9*?]([A-Za-z0-9*?.-]{0,126}[A-Za-z0-9*?])?$/;
-/** An Application Auto Scaling schedule expression. */
-const SCHEDULE = /^(cron|rate|at)\(.+\)$/;
+
+/** Target group health check path: 1 to 1,024 characters (CreateTargetGroup HealthCheckPath). */
+export const MAX_TARGET_GROUP_HEALTH_PATH = 1024;
 
 /** The retention periods CloudWatch Logs accepts, in days. */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
@@ -25,12 +32,12 @@ export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 36
 /** One scheduled capacity change. */
 export const ScheduleSchema = struct(
   {
-    /** When: `cron(...)`, `rate(...)` or `at(...)`, e.g. cron(0 7 * * ? *). Required. */
-    cron: text("a schedule expression such as cron(0 7 * * ? *)", SCHEDULE),
-    /** Minimum tasks from then on. Required. */
-    min: integer(0),
-    /** Maximum tasks from then on. Required. */
-    max: integer(1),
+    /** When: `cron(...)`, `rate(...)` or `at(...)`, e.g. cron(0 7 * * ? *); checked as Batch schedules are. Required. */
+    cron: text("a schedule expression such as cron(0 7 * * ? *)"),
+    /** Minimum tasks from then on, 0..5000. Required. */
+    min: integer(0, MAX_TASKS_PER_SERVICE, TASKS_WHY),
+    /** Maximum tasks from then on, 1..5000. Required. */
+    max: integer(1, MAX_TASKS_PER_SERVICE, TASKS_WHY),
     /** IANA time zone of the cron expression, e.g. Europe/Dublin. Default UTC. */
     timezone: text("an IANA time zone such as Europe/Dublin").optional(),
   },
@@ -38,10 +45,10 @@ export const ScheduleSchema = struct(
 );
 
 const autoscalingShape = {
-  /** Fewest tasks. Required. */
-  min: integer(0),
-  /** Most tasks, at least 1. Required. */
-  max: integer(1),
+  /** Fewest tasks, 0..5000. Required. */
+  min: integer(0, MAX_TASKS_PER_SERVICE, TASKS_WHY),
+  /** Most tasks, 1..5000. Required. */
+  max: integer(1, MAX_TASKS_PER_SERVICE, TASKS_WHY),
   /** Target average CPU utilization, percent (0, 100]. Optional. */
   cpuTarget: percent().optional(),
   /** Target average memory utilization, percent (0, 100]. Optional. */
@@ -58,8 +65,8 @@ export const AutoscalingSchema = struct(autoscalingShape, AUTOSCALING_KEYS);
 export const AutoscalingOverrideSchema = struct(
   {
     ...autoscalingShape,
-    min: integer(0).optional(),
-    max: integer(1).optional(),
+    min: integer(0, MAX_TASKS_PER_SERVICE, TASKS_WHY).optional(),
+    max: integer(1, MAX_TASKS_PER_SERVICE, TASKS_WHY).optional(),
   },
   AUTOSCALING_KEYS,
 );
@@ -155,14 +162,14 @@ export const DEFAULT_DEPLOYMENT_TIMEOUT_MINUTES = 30;
 /** What may differ per region. */
 export const ServiceOverrideSchema = struct(
   {
-    /** Tasks in this region. Default: the service's desiredCount. */
-    desiredCount: integer(0).optional(),
+    /** Tasks in this region, 0..5000. Default: the service's desiredCount. */
+    desiredCount: integer(0, MAX_TASKS_PER_SERVICE, TASKS_WHY).optional(),
     /** Fargate CPU units in this region. Default: the service's cpu. */
     cpu: integer(1).optional(),
     /** MiB in this region. Default: the service's memory. */
     memory: integer(1).optional(),
     /** Image in this region (rollouts set it wave by wave). Default: the service's image. */
-    image: text("a container image reference", IMAGE).optional(),
+    image: image().optional(),
     /** Auto scaling in this region: given keys replace the service's. */
     autoscaling: AutoscalingOverrideSchema.optional(),
     /** Capacity strategy in this region, replacing the service's. */
@@ -180,13 +187,13 @@ export const ServiceOverrideSchema = struct(
 export const ServiceSchema = struct(
   {
     /** Container image, e.g. public.ecr.aws/nginx/nginx:1.27. Required. */
-    image: text("a container image reference such as public.ecr.aws/nginx/nginx:1.27", IMAGE),
+    image: image(),
     /** Fargate CPU units (256, 512, 1024, 2048, 4096, 8192, 16384). Required. */
     cpu: integer(1),
     /** Memory in MiB; a valid Fargate pair with cpu. Required. */
     memory: integer(1),
-    /** Tasks per region. Default: autoscaling.min when auto scaling is on, else 1. */
-    desiredCount: integer(0).optional(),
+    /** Tasks per region, 0..5000. Default: autoscaling.min when auto scaling is on, else 1. */
+    desiredCount: integer(0, MAX_TASKS_PER_SERVICE, TASKS_WHY).optional(),
     /** Regions to run in. Default: every configured region. */
     regions: listOf(text("a region name"), "region names").optional(),
     /** On-prem sites (ecs-fleet:sites) to run at as well. Default: none. */
@@ -254,7 +261,7 @@ const NOT_AT_SITES: Record<string, string> = {
 export function checkSiteOverride(base: Path, site: string, override: Record<string, unknown>, add: AddIssue): void {
   for (const [key, value] of Object.entries(override)) {
     if (value === undefined || SITE_OVERRIDE_KEYS.includes(key)) continue;
-    const why = NOT_AT_SITES[key] ?? `ecs-fleet does not apply ${key} to site services`;
+    const why = own(NOT_AT_SITES, key) ?? `ecs-fleet does not apply ${key} to site services`;
     add([...base, "overrides", site, key], `${key} cannot be overridden at site ${site}: ${why}; allowed at a site: ${SITE_OVERRIDE_KEYS.join(", ")}`);
   }
 }
@@ -270,7 +277,7 @@ export function serviceRegions(service: Pick<ServiceConfig, "regions">, allRegio
  * `checkService`; this returns undefined for it.
  */
 export function effectiveAutoscaling(service: ServiceConfig, where: string): AutoscalingConfig | undefined {
-  const o = service.overrides?.[where]?.autoscaling;
+  const o = own(service.overrides, where)?.autoscaling;
   if (!o) return service.autoscaling;
   const defined = Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
   const merged = { ...(service.autoscaling ?? {}), ...defined } as Partial<AutoscalingConfig>;
@@ -280,7 +287,7 @@ export function effectiveAutoscaling(service: ServiceConfig, where: string): Aut
 
 /** Tasks in one region: the override, the service's desiredCount, autoscaling.min, or 1. */
 export function effectiveDesiredCount(service: ServiceConfig, where: string): number {
-  return service.overrides?.[where]?.desiredCount ?? service.desiredCount ?? effectiveAutoscaling(service, where)?.min ?? 1;
+  return own(service.overrides, where)?.desiredCount ?? service.desiredCount ?? effectiveAutoscaling(service, where)?.min ?? 1;
 }
 
 /** Checks service names (declared keys, valid or not). */
@@ -303,6 +310,14 @@ function checkAutoscaling(a: Partial<AutoscalingConfig>, isPublic: boolean, base
   }
   (a.schedule ?? []).forEach((s, i) => {
     if (s.min > s.max) add([...base, "schedule", i, "min"], `min ${s.min} is above max ${s.max}; min must be at most max`);
+    // Application Auto Scaling takes the same at()/rate()/cron() forms as EventBridge Scheduler:
+    // https://docs.aws.amazon.com/autoscaling/application/userguide/scheduled-scaling-using-cron-expressions.html
+    const problem = scheduleExpressionProblem(s.cron);
+    if (problem) add([...base, "schedule", i, "cron"], problem);
+    if (s.timezone !== undefined) {
+      const tz = timeZoneProblem(s.timezone);
+      if (tz) add([...base, "schedule", i, "timezone"], tz);
+    }
   });
   const seen = new Map<string, number>();
   (a.schedule ?? []).forEach((s, i) => {
@@ -310,6 +325,29 @@ function checkAutoscaling(a: Partial<AutoscalingConfig>, isPublic: boolean, base
     if (seen.has(key)) add([...base, "schedule", i, "cron"], `${s.cron} is already scheduled at schedule[${seen.get(key)}]; one entry per schedule expression`);
     else seen.set(key, i);
   });
+}
+
+let zones: string[] | undefined;
+
+/**
+ * Why `tz` is not an IANA time zone name Application Auto Scaling accepts ("the time zone ... IANA
+ * time zone, e.g. Etc/GMT+9 or Pacific/Tahiti", https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PutScheduledAction.html),
+ * or undefined. Names are case-sensitive; a case-only mistake gets the right spelling.
+ */
+export function timeZoneProblem(tz: string): string | undefined {
+  zones ??= [...Intl.supportedValuesOf("timeZone"), "UTC", "Etc/UTC", "GMT", "Etc/GMT"];
+  if (zones.includes(tz)) return undefined;
+  let canonical: string | undefined;
+  try {
+    canonical = new Intl.DateTimeFormat("en-US", { timeZone: tz }).resolvedOptions().timeZone;
+  } catch {
+    canonical = undefined;
+  }
+  // A link name such as US/Eastern resolves to another zone: valid. Equal to its zone but for case: a typo.
+  if (canonical !== undefined && canonical.toLowerCase() !== tz.toLowerCase()) return undefined;
+  if (canonical !== undefined) return `time zone names are case-sensitive: expected ${canonical}, got "${tz}"`;
+  const near = hint(tz, zones);
+  return `expected an IANA time zone such as Europe/Dublin or America/New_York, got "${tz}"${near}`;
 }
 
 function checkCapacity(c: CapacityConfig, base: Path, add: AddIssue): void {
@@ -326,19 +364,19 @@ function checkOverrideEnvironment(service: ServiceConfig, override: ServiceOverr
   if (!override.environment && !override.secrets) return;
   checkEnvironment(override.environment, override.secrets, at, add);
   for (const key of Object.keys(override.environment ?? {})) {
-    if (service.secrets?.[key] !== undefined && override.secrets?.[key] === undefined) {
+    if (hasOwn(service.secrets, key) && !hasOwn(override.secrets, key)) {
       add([...at, "environment", key], `${key} is a secret of the service; a variable is either plain or secret, remove one`);
     }
   }
   for (const key of Object.keys(override.secrets ?? {})) {
-    if (service.environment?.[key] !== undefined && override.environment?.[key] === undefined) {
+    if (hasOwn(service.environment, key) && !hasOwn(override.environment, key)) {
       add([...at, "secrets", key], `${key} is also set in environment; a variable is either plain or secret, remove one`);
     }
   }
 }
 
 /** Cross-field checks of one service that parsed. */
-export function checkService(name: string, service: ServiceConfig, regions: readonly string[], add: AddIssue): void {
+export function checkService(name: string, service: ServiceConfig, regions: readonly string[], add: AddIssue, declaredSites: readonly string[] = []): void {
   const base = ["services", name];
   const size = fargateSizeProblem(service.cpu, service.memory);
   if (size) add([...base, size.field], size.message);
@@ -348,6 +386,10 @@ export function checkService(name: string, service: ServiceConfig, regions: read
   }
   if (!service.healthCheck.path.startsWith("/")) {
     add([...base, "healthCheck", "path"], `must start with "/", e.g. /healthz, got "${service.healthCheck.path}"`);
+  } else if (service.healthCheck.path.length > MAX_TARGET_GROUP_HEALTH_PATH) {
+    // Target group HealthCheckPath: 1-1024 characters,
+    // https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html
+    add([...base, "healthCheck", "path"], `a target group health check path is at most ${MAX_TARGET_GROUP_HEALTH_PATH} characters, got ${service.healthCheck.path.length}`);
   }
   if (!(LOG_RETENTION_DAYS as readonly number[]).includes(service.logRetentionDays)) {
     add([...base, "logRetentionDays"], `must be one of ${LOG_RETENTION_DAYS.join(", ")}, got ${service.logRetentionDays}`);
@@ -366,6 +408,7 @@ export function checkService(name: string, service: ServiceConfig, regions: read
   if (service.architecture === "arm64" && hasSpot(service.capacity)) {
     add([...base, "architecture"], SPOT_ARM64);
   }
+  checkTaskDefinitionSize(service.environment, service.secrets, base, add);
 
   const runsIn = serviceRegions(service, regions);
   if (service.regions) {
@@ -376,15 +419,26 @@ export function checkService(name: string, service: ServiceConfig, regions: read
   }
 
   for (const [where, override] of Object.entries(service.overrides ?? {})) {
+    const at = [...base, "overrides", where];
+    const merged = (o: typeof override) => ({ ...(service.environment ?? {}), ...(o.environment ?? {}) });
+    const mergedSecrets = (o: typeof override) => ({ ...(service.secrets ?? {}), ...(o.secrets ?? {}) });
     if (!runsIn.includes(where) && (service.sites ?? []).includes(where)) {
       // A site the service lists: site-specific keys only (the site's own checks are in sections/sites.ts).
       checkSiteOverride(base, where, override, add);
-      checkOverrideEnvironment(service, override, [...base, "overrides", where], add);
+      checkOverrideEnvironment(service, override, at, add);
+      if (override.environment || override.secrets) checkTaskDefinitionSize(merged(override), mergedSecrets(override), at, add);
       continue;
     }
-    const at = [...base, "overrides", where];
     if (!runsIn.includes(where)) {
-      add(at, `the service does not run in ${where} (it runs in ${runsIn.join(", ") || "no region"}); add ${where} to regions or remove this override`);
+      const runs = `it runs in ${nameList(runsIn) === "none" ? "no region" : nameList(runsIn)}${(service.sites ?? []).length > 0 ? ` and at ${nameList(service.sites ?? [])}` : ""}`;
+      if (declaredSites.includes(where)) {
+        add(at, `the service does not run at site ${where} (${runs}); add ${where} to services.${name}.sites or remove this override`);
+      } else if (regions.includes(where)) {
+        add(at, `the service does not run in ${where} (${runs}); add ${where} to services.${name}.regions or remove this override`);
+      } else {
+        const near = hint(where, [...regions, ...declaredSites]);
+        add(at, `${where} is neither a configured region nor a configured site${near} (${runs}); overrides are keyed by a region or site the service runs in`);
+      }
       continue;
     }
     if (override.cpu !== undefined || override.memory !== undefined) {
@@ -399,7 +453,8 @@ export function checkService(name: string, service: ServiceConfig, regions: read
       if (!merged) {
         add([...at, "autoscaling"], "the service has no autoscaling of its own: give both min and max here");
       } else {
-        checkAutoscaling(merged, service.public, [...at, "autoscaling"], add);
+        // The service's own schedule is checked at the service; here only a schedule the override gives.
+        checkAutoscaling({ ...merged, schedule: override.autoscaling.schedule }, service.public, [...at, "autoscaling"], add);
       }
     }
     const scaling = effectiveAutoscaling(service, where);
@@ -414,6 +469,7 @@ export function checkService(name: string, service: ServiceConfig, regions: read
       add([...at, "capacity"], `${SPOT_ARM64} (services.${name}.architecture is arm64)`);
     }
     checkOverrideEnvironment(service, override, at, add);
+    if (override.environment || override.secrets) checkTaskDefinitionSize(merged(override), mergedSecrets(override), at, add);
   }
 }
 
@@ -490,24 +546,30 @@ function routeKey(s: ServiceConfig): string {
 
 /**
  * Checks across services: two public services sharing a region must not route the same host and
- * path (the ALB would send everything to one of them). With DNS (`withDns`) each service also has
- * its own names, so only services sharing an explicit `host` can clash.
+ * path (the ALB would send everything to one of them). Reported once per service — at the later
+ * service, naming the first that routes the same in a shared region — so 2,000 services on `/*`
+ * give 1,999 lines, not two million. With DNS (`withDns`) each service also has its own names, so
+ * only services sharing an explicit `host` can clash.
  */
 export function checkServiceRoutes(services: Record<string, ServiceConfig>, regions: readonly string[], add: AddIssue, withDns = false): void {
-  const names = Object.keys(services).sort();
-  for (let i = 0; i < names.length; i++) {
-    const a = services[names[i]];
-    if (!a.public) continue;
-    for (let j = i + 1; j < names.length; j++) {
-      const b = services[names[j]];
-      if (!b.public || routeKey(a) !== routeKey(b)) continue;
-      if (withDns && a.host === undefined) continue;
-      const shared = serviceRegions(a, regions).filter((r) => serviceRegions(b, regions).includes(r));
-      if (shared.length === 0) continue;
-      add(
-        ["services", names[j], "path"],
-        `services ${names[i]} and ${names[j]} both route host ${a.host ?? "(any)"} and path ${a.path} in ${shared.join(", ")}; give one of them another path or host`,
-      );
+  const owners = new Map<string, string>();
+  for (const name of Object.keys(services).sort()) {
+    const s = services[name];
+    if (!s.public || (withDns && s.host === undefined)) continue;
+    const key = routeKey(s);
+    const clash = new Map<string, string[]>();
+    for (const region of new Set(serviceRegions(s, regions))) {
+      const slot = `${region}\u0000${key}`;
+      const owner = owners.get(slot);
+      if (owner === undefined) owners.set(slot, name);
+      else clash.set(owner, [...(clash.get(owner) ?? []), region]);
     }
+    if (clash.size === 0) continue;
+    const [first, shared] = [...clash.entries()][0];
+    const others = clash.size > 1 ? ` (and ${clash.size - 1} other service${clash.size > 2 ? "s" : ""} elsewhere)` : "";
+    add(
+      ["services", name, "path"],
+      `services ${first} and ${name} both route host ${s.host ?? "(any)"} and path ${s.path} in ${nameList(shared)}${others}; give one of them another path or host`,
+    );
   }
 }

@@ -3,7 +3,7 @@
  * ECS agent, launch type EXTERNAL). Keyed by site name; a service runs at the sites it lists.
  */
 import { z } from "zod";
-import { AddIssue, describeValue, integer, mapOf, struct, text } from "./common";
+import { AddIssue, describeValue, hasOwn, hint, integer, isMapping, mapOf, nameList, own, struct, text } from "./common";
 import { ServiceConfig, checkSiteOverride, effectiveDesiredCount } from "./services";
 import { DNS_NAME } from "../naming";
 import { isKnownRegion, partitionOf, suggestRegion } from "../regions";
@@ -144,7 +144,13 @@ export function checkSite(name: string, site: SiteConfig, ctx: SiteCheckContext,
     );
   }
   const limit = registrationLimitOf(site);
-  if (limit < site.hosts || limit > MAX_REGISTRATION_LIMIT) {
+  if (activation.registrationLimit === undefined && site.hosts > MAX_REGISTRATION_LIMIT) {
+    // The limit nobody set defaults to hosts: the key the user wrote is hosts.
+    add(
+      [...base, "hosts"],
+      `${site.hosts} hosts cannot onboard through one SSM activation (at most ${MAX_REGISTRATION_LIMIT} registrations each, https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_CreateActivation.html); split the site, or onboard in batches with activation.registrationLimit of at most ${MAX_REGISTRATION_LIMIT}`,
+    );
+  } else if (limit < site.hosts || limit > MAX_REGISTRATION_LIMIT) {
     add(
       [...base, "activation", "registrationLimit"],
       `must be at least hosts (${site.hosts}) and at most ${MAX_REGISTRATION_LIMIT} (the SSM limit per activation), got ${limit}`,
@@ -173,7 +179,7 @@ export function checkServiceSites(
   const seen = new Set<string>();
   (service.sites ?? []).forEach((siteName, i) => {
     if (!declared.includes(siteName)) {
-      add([...base, "sites", i], `"${siteName}" is not a configured site (configured: ${declared.join(", ") || "none"})`);
+      add([...base, "sites", i], `"${siteName}" is not a configured site${hint(siteName, declared)} (configured: ${nameList(declared)})`);
       return;
     }
     if (seen.has(siteName)) {
@@ -181,9 +187,9 @@ export function checkServiceSites(
       return;
     }
     seen.add(siteName);
-    const site = sites[siteName];
+    const site = own(sites, siteName);
     if (!site) return; // the site's own errors say it all
-    const override = service.overrides?.[siteName];
+    const override = own(service.overrides, siteName);
     const count = effectiveDesiredCount(service, siteName);
     const containerPort = service.containerPort;
     if (count > site.hosts && bindsHostPort(site, service)) {
@@ -207,13 +213,42 @@ export function checkServiceSites(
  * still gets its reason, not only "unknown key".
  */
 export function checkRawSiteOverrides(rawServices: unknown, add: AddIssue): void {
-  const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);
-  if (!isMap(rawServices)) return;
-  for (const [name, service] of Object.entries(rawServices)) {
-    if (!isMap(service) || !Array.isArray(service.sites) || !isMap(service.overrides)) continue;
-    const overrides = service.overrides;
-    for (const site of service.sites) {
-      if (typeof site === "string" && isMap(overrides[site])) checkSiteOverride(["services", name], site, overrides[site] as Record<string, unknown>, add);
+  if (!isMapping(rawServices)) return;
+  for (const name of Object.keys(rawServices)) {
+    const service = rawServices[name];
+    if (!isMapping(service) || !Array.isArray(own(service, "sites")) || !isMapping(own(service, "overrides"))) continue;
+    const overrides = service.overrides as Record<string, unknown>;
+    for (const site of service.sites as unknown[]) {
+      if (typeof site === "string" && hasOwn(overrides, site) && isMapping(overrides[site])) checkSiteOverride(["services", name], site, overrides[site] as Record<string, unknown>, add);
+    }
+  }
+}
+
+/**
+ * Two services at one site publishing the same host port: with bridge networking each publishes its
+ * containerPort on the same host port, with host networking the container binds it on the host
+ * directly, so the second service's tasks could never start on any host. Reported once per service,
+ * at the later service's containerPort, naming the first.
+ */
+export function checkSiteHostPorts(services: Record<string, ServiceConfig>, sites: Record<string, SiteConfig>, add: AddIssue): void {
+  const owners = new Map<string, string>();
+  for (const name of Object.keys(services).sort()) {
+    const service = services[name];
+    if (service.containerPort === undefined) continue;
+    const clashes: string[] = [];
+    for (const siteName of new Set(service.sites ?? [])) {
+      const site = own(sites, siteName);
+      if (!site || !bindsHostPort(site, service)) continue;
+      const key = `${siteName}\u0000${service.containerPort}`;
+      const owner = owners.get(key);
+      if (owner === undefined) owners.set(key, name);
+      else clashes.push(`${owner} at ${siteName}`);
+    }
+    if (clashes.length > 0) {
+      add(
+        ["services", name, "containerPort"],
+        `host port ${service.containerPort} is already published by ${nameList(clashes, 5)}; tasks of two services cannot bind one host port on the same hosts: give ${name} another containerPort or run it at other sites`,
+      );
     }
   }
 }

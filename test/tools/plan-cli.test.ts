@@ -54,6 +54,16 @@ describe("npm run plan", function () {
     expect(JSON.parse(fs.readFileSync(out, "utf8")).stack).to.equal("review");
   });
 
+  it("exits 2 with <file>:<line>:<col> lines and no stack trace when the YAML itself is wrong", () => {
+    const file = tmpFile("Pulumi.yaml-bad.yaml", "config:\n  aws:region: eu-west-1\n  aws:region: us-east-1\n  ecs-fleet:services: !!binary aGk=\n---\nconfig: {}\n");
+    const r = plan(["--config-file", file]);
+    expect(r.code, r.stderr).to.equal(2);
+    expect(r.stdout).to.equal("");
+    expect(r.stderr).to.include(`${file}:3:3: duplicate key`);
+    expect(r.stderr).to.include(`${file}:5:1: a stack file holds one YAML document, found 2`);
+    expect(r.stderr).to.not.match(/\bat .*:\d+:\d+\)|Error:/);
+  });
+
   it("exits 2 with every problem on stderr and nothing on stdout when the config is invalid", () => {
     const file = tmpFile(
       "Pulumi.bad.yaml",

@@ -99,7 +99,7 @@ describe("ecs-fleet:sites validation", () => {
     ]);
     // The default limit is hosts: more than 1000 hosts need an explicit decision.
     expect(problems(withSites({ "a-dc": { ...SITE, hosts: 1200 } }))).to.deep.equal([
-      "ecs-fleet:sites.a-dc.activation.registrationLimit: must be at least hosts (1200) and at most 1000 (the SSM limit per activation), got 1200",
+      "ecs-fleet:sites.a-dc.hosts: 1200 hosts cannot onboard through one SSM activation (at most 1000 registrations each, https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_CreateActivation.html); split the site, or onboard in batches with activation.registrationLimit of at most 1000",
     ]);
     expect(problems(withSites({ "a-dc": { ...SITE, hosts: 0 } }))).to.deep.equal(["ecs-fleet:sites.a-dc.hosts: must be 1 or more, got 0"]);
     expect(problems(withSites({ "a-dc": { region: "eu-west-1" } }))).to.deep.equal(["ecs-fleet:sites.a-dc.hosts: required: a whole number 1 or more"]);
@@ -140,7 +140,7 @@ describe("ecs-fleet:sites validation", () => {
     expect(problems(withSites({ "a-dc": SITE }, { overrides: { "a-dc": { desiredCount: 3, cpu: 512, memory: 4096 } } }))).to.deep.equal([]);
     const config = validConfig({ sites: { "a-dc": SITE }, services: { web: { ...WEB, overrides: { "a-dc": { desiredCount: 1 } } } } });
     expect(problems(config)).to.deep.equal([
-      "ecs-fleet:services.web.overrides.a-dc: the service does not run in a-dc (it runs in eu-west-1, us-east-1); add a-dc to regions or remove this override",
+      "ecs-fleet:services.web.overrides.a-dc: the service does not run at site a-dc (it runs in eu-west-1, us-east-1); add a-dc to services.web.sites or remove this override",
     ]);
   });
 

@@ -37,8 +37,8 @@ describe("validateConfig", () => {
 
   it("rejects non-numeric strings where a number is meant", () => {
     expect(problems(withService({ ...WEB, cpu: "quarter" }))).to.include('ecs-fleet:services.web.cpu: expected a whole number 1 or more, got "quarter"');
-    expect(problems(withService({ ...WEB, desiredCount: true }))).to.include("ecs-fleet:services.web.desiredCount: expected a whole number 0 or more, got true");
-    expect(problems(withService({ ...WEB, desiredCount: 1.5 }))).to.include("ecs-fleet:services.web.desiredCount: expected a whole number 0 or more, got 1.5");
+    expect(problems(withService({ ...WEB, desiredCount: true }))).to.include("ecs-fleet:services.web.desiredCount: expected a whole number from 0 to 5000, got true");
+    expect(problems(withService({ ...WEB, desiredCount: 1.5 }))).to.include("ecs-fleet:services.web.desiredCount: expected a whole number from 0 to 5000, got 1.5");
   });
 
   it("requires aws:region and knows its region names", () => {
@@ -122,14 +122,14 @@ describe("validateConfig", () => {
 
   it("rejects overrides for a region the service does not run in", () => {
     expect(problems(withService({ ...WEB, regions: ["eu-west-1"], overrides: { "us-east-1": { desiredCount: 4 } } }))).to.deep.equal([
-      "ecs-fleet:services.web.overrides.us-east-1: the service does not run in us-east-1 (it runs in eu-west-1); add us-east-1 to regions or remove this override",
+      "ecs-fleet:services.web.overrides.us-east-1: the service does not run in us-east-1 (it runs in eu-west-1); add us-east-1 to services.web.regions or remove this override",
     ]);
   });
 
   it("rejects a negative desiredCount, in a service and in an override", () => {
-    expect(problems(withService({ ...WEB, desiredCount: -1 }))).to.deep.equal(["ecs-fleet:services.web.desiredCount: must be 0 or more, got -1"]);
+    expect(problems(withService({ ...WEB, desiredCount: -1 }))).to.deep.equal(["ecs-fleet:services.web.desiredCount: must be from 0 to 5000, got -1"]);
     expect(problems(withService({ ...WEB, overrides: { "us-east-1": { desiredCount: -2 } } }))).to.deep.equal([
-      "ecs-fleet:services.web.overrides.us-east-1.desiredCount: must be 0 or more, got -2",
+      "ecs-fleet:services.web.overrides.us-east-1.desiredCount: must be from 0 to 5000, got -2",
     ]);
   });
 
