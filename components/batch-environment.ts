@@ -26,6 +26,10 @@ export interface BatchEnvironmentArgs {
   plan: BatchRegionPlan;
   /** Retention of the jobs' log group, in days. Default 30. */
   logRetentionDays?: number;
+  /** Account id of the region's provider. Default: a `getCallerIdentity` invoke through this component; the program passes the region's one answer. */
+  accountId?: pulumi.Input<string>;
+  /** AWS partition of the region. Default: a `getPartition` invoke through this component. */
+  partition?: pulumi.Input<string>;
 }
 
 /** Outputs of one job. */
@@ -122,9 +126,8 @@ export class BatchEnvironment extends pulumi.ComponentResource {
     if (plan.region !== region) throw new Error(`BatchEnvironment ${name}: plan is for ${plan.region}, not ${region}`);
     const parent = { parent: this };
 
-    const identity = aws.getCallerIdentityOutput({}, parent);
-    const partition = aws.getPartitionOutput({}, parent).partition;
-    const accountId = identity.accountId;
+    const partition = pulumi.output(args.partition ?? aws.getPartitionOutput({}, parent).partition);
+    const accountId = pulumi.output(args.accountId ?? aws.getCallerIdentityOutput({}, parent).accountId);
 
     // Network: a security group with no ingress; egress for image pulls, AWS APIs and the job's own calls.
     const sg = new aws.ec2.SecurityGroup(

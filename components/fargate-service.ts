@@ -38,6 +38,13 @@ export interface FargateServiceArgs {
   serviceConnectNamespaceArn: pulumi.Input<string>;
   /** The region's ALB; required when `spec.routing` is set. */
   loadBalancer?: ServiceLoadBalancer;
+  /**
+   * Account id of the region's provider (trust-policy conditions, secret ARNs). Default: a
+   * `getCallerIdentity` invoke through this component; the program passes the region's one answer.
+   */
+  accountId?: pulumi.Input<string>;
+  /** AWS partition of the region (`aws`, `aws-cn`, `aws-us-gov`). Default: a `getPartition` invoke through this component. */
+  partition?: pulumi.Input<string>;
 }
 
 /**
@@ -72,8 +79,8 @@ export class FargateService extends pulumi.ComponentResource {
     if (routing && spec.containerPort === undefined) throw new Error(`FargateService ${name}: a public service needs containerPort`);
 
     // Account and partition through this component, so the region's provider answers (never a default one).
-    const identity = aws.getCallerIdentityOutput({}, { parent: this });
-    const partition = aws.getPartitionOutput({}, { parent: this });
+    const identity = { accountId: pulumi.output(args.accountId ?? aws.getCallerIdentityOutput({}, { parent: this }).accountId) };
+    const partition = { partition: pulumi.output(args.partition ?? aws.getPartitionOutput({}, { parent: this }).partition) };
 
     this.logGroup = new aws.cloudwatch.LogGroup(
       `${name}-logs`,

@@ -4,6 +4,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Recorder } from "../offline/mocks";
+import { installCheapPromises } from "../runtime/promises";
+
+// What index.ts does before the program: components tested on their own run the same runtime.
+installCheapPromises();
 
 /** The one recorder every test reads. */
 export const recorder = new Recorder();
