@@ -3,8 +3,14 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/**", "bin/**", "dist/**"] },
+  { ignores: ["node_modules/**", "bin/**", "dist/**", "bench/**"] },
   js.configs.recommended,
+  {
+    // launch.js: the one plain CommonJS file (package.json main).
+    files: ["launch.js"],
+    languageOptions: { sourceType: "commonjs", globals: { require: "readonly", module: "writable", process: "readonly", __dirname: "readonly" } },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
   ...tseslint.configs.recommended,
   {
     files: ["**/*.ts"],
