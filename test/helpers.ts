@@ -51,7 +51,11 @@ export async function sharedRun(input: ProgramInput): Promise<ProgramRun> {
   const key = runKey(input);
   let pending = runs.get(key);
   if (!pending) {
-    pending = runProgram(recorder, input);
+    pending = runProgram(recorder, input).then((run) => {
+      // Shared by every later caller: a test that changed what it reads would change it for the others.
+      if (run.ok) for (const r of [...run.resources, ...run.invokes]) deepFreeze(r);
+      return run;
+    });
     runs.set(key, pending);
     pending.catch(() => runs.delete(key));
     return pending;
@@ -62,6 +66,12 @@ export async function sharedRun(input: ProgramInput): Promise<ProgramRun> {
   if (run.ok) recorder.load(run.resources, run.invokes);
   else recorder.reset();
   return run;
+}
+
+function deepFreeze(value: unknown): void {
+  if (value === null || typeof value !== "object" || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const v of Object.values(value)) deepFreeze(v);
 }
 
 /** How many distinct program runs this process made through `sharedRun` (for the helper's own test). */
