@@ -12,6 +12,8 @@ export interface AlbArgs {
   publicSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
   /** Hosted zone id of `spec.https.zone`; required when `spec.https` is set (certificate validation). */
   zoneId?: pulumi.Input<string>;
+  /** Account id of the region's provider, for the access-log bucket policy. Default: the bucket's own `getCallerIdentity` invoke. */
+  accountId?: pulumi.Input<string>;
 }
 
 /**
@@ -74,7 +76,7 @@ export class Alb extends pulumi.ComponentResource {
     }
 
     if (spec.accessLogs) {
-      this.accessLogBucket = new AccessLogBucket(`${name}-logs`, { spec: spec.accessLogs }, { parent: this });
+      this.accessLogBucket = new AccessLogBucket(`${name}-logs`, { spec: spec.accessLogs, accountId: args.accountId }, { parent: this });
     }
     const logs = this.accessLogBucket;
 

@@ -66,7 +66,7 @@ export class RegionalFootprint extends pulumi.ComponentResource {
     if (plan.alb) {
       this.alb = new Alb(
         `${name}-alb`,
-        { spec: plan.alb, vpcId: this.network.vpcId, publicSubnetIds: this.network.publicSubnetIds, zoneId: args.zoneId },
+        { spec: plan.alb, vpcId: this.network.vpcId, publicSubnetIds: this.network.publicSubnetIds, zoneId: args.zoneId, accountId },
         { parent: this },
       );
     }
