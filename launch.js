@@ -6,6 +6,7 @@
  * stderr and runs the TypeScript through tsx instead: slower to start, never stale.
  *
  *   node launch.js tools/plan.ts --stack dev        (what `npm run plan` does)
+ *   node launch.js --check                          {"stale": <first stale source or null>}
  *
  * Why: loading @pulumi/aws through tsx's require hook costs about twice as much CPU as plain
  * `require` (docs/performance.md).
@@ -63,6 +64,11 @@ function resolveEntry(entry) {
 if (require.main === module) {
   // `node launch.js <entry.ts> [args...]`: the entry sees its own path and the rest as process.argv.
   const [entry, ...rest] = process.argv.slice(2);
+  if (entry === "--check") {
+    // Which source makes dist/ stale (null: current). For tests and for "why is it slow?".
+    process.stdout.write(`${JSON.stringify({ stale: staleSource() ?? null })}\n`);
+    process.exit(0);
+  }
   if (!entry) {
     process.stderr.write("usage: node launch.js <entry.ts> [args...]\n");
     process.exit(1);
