@@ -64,15 +64,7 @@ describe("runtime: cheap debuggablePromise (runtime/promises.ts)", () => {
 describe("runtime: launch.js and stack traces", function () {
   this.timeout(120000);
 
-  before(function () {
-    // dist/ is built by `npm ci` (prepare); rebuild here only when a source changed since.
-    if (JSON.parse(node(["launch.js", "--check"]).stdout).stale !== null) {
-      const build = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.build.json"], { cwd: ROOT, encoding: "utf8" });
-      expect(build.status, build.stdout + build.stderr).to.equal(0);
-    }
-  });
-
-  it("dist/ is current after a build, and a source newer than its JavaScript makes it stale", () => {
+  it("dist/ is current (test/setup.ts mochaGlobalSetup builds it when stale), and a source newer than its JavaScript makes it stale", () => {
     expect(JSON.parse(node(["launch.js", "--check"]).stdout)).to.deep.equal({ stale: null });
     const file = path.join(ROOT, "stacks", "cidr.ts");
     const { atime, mtime } = fs.statSync(file);
