@@ -204,10 +204,18 @@ async function main(argv: string[]): Promise<void> {
   for (let run = 0; run < runs; run++) {
     bare.push(bareCase());
     for (const [r, s] of sizes) {
-      push(fleet, key(r, s), fleetCase(r, s));
+      // Progress on stderr; the tables go to stdout at the end.
+      const note = (what: string, x: Sample) => console.error(`run ${run + 1}/${runs} ${r}×${s} ${what}: ${f2(x.wallMs / 1000)} s wall, ${f2(x.cpuMs / 1000)} s CPU, ${f0(x.peakRssKiB / 1024)} MiB`);
+      const f = fleetCase(r, s);
+      note("ecs-fleet", f);
+      push(fleet, key(r, s), f);
       if (peer) {
-        push(cdk, key(r, s), peerCase(r, s, true));
-        push(cdkOff, key(r, s), peerCase(r, s, false));
+        const c = peerCase(r, s, true);
+        note("CDK synth", c);
+        push(cdk, key(r, s), c);
+        const co = peerCase(r, s, false);
+        note("CDK validation off", co);
+        push(cdkOff, key(r, s), co);
       }
     }
   }
