@@ -3,7 +3,8 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/**", "bin/**", "dist/**"] },
+  // bench/cdk-peer is a separate npm project (its own package.json), installed on demand.
+  { ignores: ["node_modules/**", "bin/**", "dist/**", "bench/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -14,5 +15,11 @@ export default tseslint.config(
       "@typescript-eslint/no-require-imports": "off",
       "no-console": "off",
     },
+  },
+  {
+    // launch.js: the one plain CommonJS file (package.json main).
+    files: ["launch.js"],
+    languageOptions: { sourceType: "commonjs", globals: { require: "readonly", module: "writable", process: "readonly", __dirname: "readonly" } },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
   },
 );

@@ -7,6 +7,7 @@
  * `<namespace>:<name>`). When `Pulumi.<stack>.yaml` sits next to Pulumi.yaml, the program runs the
  * same reader checks as `npm run plan` and stops with the same `<file>:<line>:<col>` messages.
  */
+import { installCheapPromises } from "./runtime/promises";
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
@@ -14,11 +15,15 @@ import { loadPlan } from "./stacks/load";
 import { ConfigValidationError, formatIssue } from "./stacks/validate";
 import { StackFileError, parseStackConfig } from "./offline/stack-file";
 import { fleet } from "./program";
+import { PROJECT_ROOT } from "./runtime/root";
+
+// Before any resource: the runtime's per-promise stack strings cost most of the run (runtime/promises.ts).
+installCheapPromises();
 
 /** Runs the stack-file reader's checks on `Pulumi.<stack>.yaml` next to this program, if present. */
 function checkStackFile(): void {
   for (const ext of ["yaml", "yml"]) {
-    const file = path.join(__dirname, `Pulumi.${pulumi.getStack()}.${ext}`);
+    const file = path.join(PROJECT_ROOT, `Pulumi.${pulumi.getStack()}.${ext}`);
     if (!fs.existsSync(file)) continue;
     try {
       parseStackConfig(fs.readFileSync(file, "utf8"), path.basename(file));

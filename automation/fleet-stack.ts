@@ -37,6 +37,7 @@ import { type ChangeCounts, EventTranslator, type FleetEvent } from "./events";
 import type { FleetStackOutputs } from "../program";
 import type { FleetConfig } from "../stacks/schema";
 import { type ValidationContext, type ValidationResult, validateConfig } from "../stacks/validate";
+import { PROJECT_ROOT } from "../runtime/root";
 
 /** The operations that change (or preview changing) resources. */
 export type OperationKind = "preview" | "up" | "refresh" | "destroy";
@@ -194,7 +195,7 @@ export interface OpenStackOptions {
 }
 
 /** The repository root: the project directory `pulumi up` runs in. */
-export const PROJECT_DIR = path.resolve(__dirname, "..");
+export const PROJECT_DIR = PROJECT_ROOT;
 
 /** The internal `PulumiCommand.run` of @pulumi/pulumi 3.248 (automation/cmd.js), not in its typings. */
 type RunPulumi = (args: string[], cwd: string, env: Record<string, string>) => Promise<{ stdout: string }>;

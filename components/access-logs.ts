@@ -5,6 +5,8 @@ import { AlbAccessLogsSpec } from "../stacks/plan";
 export interface AccessLogBucketArgs {
   /** The planned bucket: name prefix, log prefix, retention, forceDestroy, writer principal. Required. */
   spec: AlbAccessLogsSpec;
+  /** Account id the logs are written under (`AWSLogs/<account>/`). Default: a `getCallerIdentity` invoke through this component. */
+  accountId?: pulumi.Input<string>;
 }
 
 /**
@@ -75,7 +77,7 @@ export class AccessLogBucket extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
+    const account = args.accountId ?? aws.getCallerIdentityOutput({}, { parent: this }).accountId;
     const policy = pulumi.jsonStringify({
       Version: "2012-10-17",
       Statement: [

@@ -16,6 +16,8 @@ export interface AlbArgs {
    * set. The certificate validation, hence the HTTPS listener, waits for it.
    */
   validationRecord?: pulumi.Input<pulumi.Resource>;
+  /** Account id of the region's provider, for the access-log bucket policy. Default: the bucket's own `getCallerIdentity` invoke. */
+  accountId?: pulumi.Input<string>;
 }
 
 /**
@@ -79,7 +81,7 @@ export class Alb extends pulumi.ComponentResource {
     }
 
     if (spec.accessLogs) {
-      this.accessLogBucket = new AccessLogBucket(`${name}-logs`, { spec: spec.accessLogs }, { parent: this });
+      this.accessLogBucket = new AccessLogBucket(`${name}-logs`, { spec: spec.accessLogs, accountId: args.accountId }, { parent: this });
     }
     const logs = this.accessLogBucket;
 

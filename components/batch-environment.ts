@@ -27,6 +27,10 @@ export interface BatchEnvironmentArgs {
   plan: BatchRegionPlan;
   /** Retention of the jobs' log group, in days. Default 30. */
   logRetentionDays?: number;
+  /** Account id of the region's provider. Default: a `getCallerIdentity` invoke through this component; the program passes the region's one answer. */
+  accountId?: pulumi.Input<string>;
+  /** AWS partition of the region. Default: a `getPartition` invoke through this component. */
+  partition?: pulumi.Input<string>;
 }
 
 /** Outputs of one job. */
@@ -438,8 +442,8 @@ export class BatchEnvironment extends pulumi.ComponentResource {
       plan,
       region,
       parent,
-      accountId: aws.getCallerIdentityOutput({}, parent).accountId,
-      partition: aws.getPartitionOutput({}, parent).partition,
+      accountId: pulumi.output(args.accountId ?? aws.getCallerIdentityOutput({}, parent).accountId),
+      partition: pulumi.output(args.partition ?? aws.getPartitionOutput({}, parent).partition),
     };
 
     const network = buildNetwork(ctx);

@@ -49,6 +49,13 @@ export interface FargateServiceArgs {
    * be disassociated while a service uses them). Default: none.
    */
   capacityProviders?: pulumi.Resource;
+  /**
+   * Account id of the region's provider (trust-policy conditions, secret ARNs). Default: a
+   * `getCallerIdentity` invoke through this component; the program passes the region's one answer.
+   */
+  accountId?: pulumi.Input<string>;
+  /** AWS partition of the region (`aws`, `aws-cn`, `aws-us-gov`). Default: a `getPartition` invoke through this component. */
+  partition?: pulumi.Input<string>;
 }
 
 /** Whatever a step needs to place a resource under the component. */
@@ -137,10 +144,10 @@ interface Identity {
 }
 
 /** Account and partition through the component, so the region's provider answers (never a default one). */
-function buildIdentity({ parent }: StepContext): Identity {
+function buildIdentity({ args, parent }: StepContext): Identity {
   return {
-    accountId: aws.getCallerIdentityOutput({}, { parent }).accountId,
-    partition: aws.getPartitionOutput({}, { parent }).partition,
+    accountId: pulumi.output(args.accountId ?? aws.getCallerIdentityOutput({}, { parent }).accountId),
+    partition: pulumi.output(args.partition ?? aws.getPartitionOutput({}, { parent }).partition),
   };
 }
 

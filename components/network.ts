@@ -11,6 +11,10 @@ export interface NetworkArgs {
   flowLogRetentionDays?: number;
   /** The region (for the flow-log role's `aws:SourceArn` condition). Default: the provider's region (an invoke). */
   region?: string;
+  /** Account id of the region's provider (the flow-log role's `aws:SourceAccount`). Default: a `getCallerIdentity` invoke. */
+  accountId?: pulumi.Input<string>;
+  /** AWS partition of the region. Default: a `getPartition` invoke. */
+  partition?: pulumi.Input<string>;
 }
 
 /**
@@ -85,8 +89,8 @@ export class Network extends pulumi.ComponentResource {
     // Confused-deputy guard as the VPC docs recommend: the source account owns the flow log, the
     // source ARN is the flow log's (`vpc-flow-log/*` before its id is known).
     // https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html
-    const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
-    const partition = aws.getPartitionOutput({}, { parent: this }).partition;
+    const accountId = pulumi.output(args.accountId ?? aws.getCallerIdentityOutput({}, { parent: this }).accountId);
+    const partition = pulumi.output(args.partition ?? aws.getPartitionOutput({}, { parent: this }).partition);
     const region = args.region ?? aws.getRegionOutput({}, { parent: this }).name;
     const role = new aws.iam.Role(
       `${name}-flow-logs`,

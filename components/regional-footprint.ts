@@ -43,8 +43,13 @@ export class RegionalFootprint extends pulumi.ComponentResource {
     super("ecs-fleet:region:RegionalFootprint", name, {}, opts);
     const { plan } = args;
     this.region = plan.region;
+    // One account lookup for the whole region (through the region's provider), handed to every
+    // service and the Batch environment: not two provider round trips per service. The partition
+    // is known from the region name (the plan's), so nothing asks for it.
+    const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
+    const partition = plan.partition;
 
-    this.network = new Network(`${name}-network`, { spec: plan.network, region: plan.region }, { parent: this });
+    this.network = new Network(`${name}-network`, { spec: plan.network, region: plan.region, accountId, partition }, { parent: this });
     this.cluster = new FargateCluster(`${name}-cluster`, { clusterName: plan.clusterName }, { parent: this });
     this.namespace = new aws.servicediscovery.HttpNamespace(
       `${name}-namespace`,
@@ -64,7 +69,7 @@ export class RegionalFootprint extends pulumi.ComponentResource {
     if (plan.alb) {
       this.alb = new Alb(
         `${name}-alb`,
-        { spec: plan.alb, vpcId: this.network.vpcId, publicSubnetIds: this.network.publicSubnetIds, validationRecord: args.validationRecord },
+        { spec: plan.alb, vpcId: this.network.vpcId, publicSubnetIds: this.network.publicSubnetIds, validationRecord: args.validationRecord, accountId },
         { parent: this },
       );
     }
@@ -90,6 +95,8 @@ export class RegionalFootprint extends pulumi.ComponentResource {
           peerSecurityGroupId: this.peerSecurityGroup.id,
           serviceConnectNamespaceArn: this.namespace.arn,
           capacityProviders: this.cluster.capacityProviders,
+          accountId,
+          partition,
           loadBalancer:
             spec.routing && this.alb
               ? { securityGroupId: this.alb.securityGroupId, listenerArn: this.alb.listenerArn, arnSuffix: this.alb.arnSuffix, dnsName: this.alb.dnsName }
@@ -103,7 +110,7 @@ export class RegionalFootprint extends pulumi.ComponentResource {
     if (plan.batch) {
       this.batch = new BatchEnvironment(
         `${name}-batch`,
-        { region: plan.region, vpcId: this.network.vpcId, subnetIds: this.network.privateSubnetIds, plan: plan.batch },
+        { region: plan.region, vpcId: this.network.vpcId, subnetIds: this.network.privateSubnetIds, plan: plan.batch, accountId, partition },
         { parent: this },
       );
     }

@@ -254,6 +254,8 @@ export class Recorder {
   readonly invokes: RecordedInvoke[] = [];
   /** provider URN -> region, from the providers' own inputs. */
   private readonly providerRegions = new Map<string, string>();
+  /** URN -> recorded region of every resource so far (a component's children look their parent up: O(1), not a scan). */
+  private readonly regionByUrn = new Map<string, string | null>();
   /** Region used when a resource has no provider (only in a broken program; tests flag it). */
   fallbackRegion = "us-east-1";
 
@@ -261,6 +263,21 @@ export class Recorder {
     this.resources.length = 0;
     this.invokes.length = 0;
     this.providerRegions.clear();
+    this.regionByUrn.clear();
+  }
+
+  /**
+   * Puts a finished run's records back (test/helpers.ts `sharedRun` replays a memoized run so tests
+   * that read the recorder see what the program registered without running it again).
+   */
+  load(resources: readonly RecordedResource[], invokes: readonly RecordedInvoke[]): void {
+    this.reset();
+    for (const r of resources) {
+      this.resources.push(r);
+      this.regionByUrn.set(r.urn, r.region);
+      if (r.type.startsWith("pulumi:providers:") && r.region) this.providerRegions.set(r.urn, r.region);
+    }
+    this.invokes.push(...invokes);
   }
 
   regionOf(providerRef: string | null | undefined): string | null {
@@ -349,6 +366,13 @@ export class Recorder {
           }
           const regionProvider = provider ?? providers["aws"] ?? null;
           const parentUrn: string | null = req.getParent() || null;
+          const region = type.startsWith("pulumi:providers:")
+            ? ((rawInputs.region as string | undefined) ?? null)
+            : regionProvider
+              ? (this.providerRegions.get(regionProvider) ?? null)
+              : // A component without a provider of its own is where its parent is.
+                (parentUrn ? (this.regionByUrn.get(parentUrn) ?? null) : null);
+          this.regionByUrn.set(urn, region);
           this.resources.push({
             urn,
             type,
@@ -356,12 +380,7 @@ export class Recorder {
             parent: parentUrn,
             provider,
             providers,
-            region: type.startsWith("pulumi:providers:")
-              ? ((rawInputs.region as string | undefined) ?? null)
-              : regionProvider
-                ? (this.providerRegions.get(regionProvider) ?? null)
-                : // A component without a provider of its own is where its parent is.
-                  (parentUrn ? (this.resources.find((r) => r.urn === parentUrn)?.region ?? null) : null),
+            region,
             custom: req.getCustom(),
             remote: req.getRemote(),
             inputs,

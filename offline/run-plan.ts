@@ -49,8 +49,10 @@ export async function runProgram(recorder: Recorder, input: ProgramInput): Promi
   recorder.reset();
 
   // The same entry point `pulumi up` loads, fresh for this config.
-  const entry = path.resolve(__dirname, "..", "index.ts");
-  delete require.cache[require.resolve(entry)];
+  // index.ts under tsx (tests), dist/index.js when compiled (`npm run plan`, the bench): whichever
+  // this module itself was loaded as.
+  const entry = require.resolve(path.resolve(__dirname, "..", "index"));
+  delete require.cache[entry];
   const restoreClock = setClock(() => now);
   let exported: unknown;
   try {

@@ -222,6 +222,8 @@ export interface AlbAccessLogsSpec {
 
 export interface RegionPlan {
   region: string;
+  /** AWS partition of the region (ARNs): known from the region name, so no provider round trip asks. */
+  partition: Partition;
   /** Logical name of the region's explicit provider. */
   providerName: string;
   network: NetworkSpec;
@@ -616,6 +618,7 @@ export function planFleet(config: FleetConfig, ctx: PlanContext): FleetPlan {
           };
     return {
       region,
+      partition: partitionOf(region) ?? "aws",
       providerName: providerName(region),
       network: { cidr: r.cidr, azCount: r.azCount, natGateways: r.natGateways, ...planSubnets(r.cidr, r.azCount) },
       clusterName: clusterName(ctx),

@@ -4,6 +4,25 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Recorder } from "../offline/mocks";
+import { installCheapPromises } from "../runtime/promises";
+
+// What index.ts does before the program: components tested on their own run the same runtime.
+installCheapPromises();
+
+/**
+ * Once, before any test file loads (and before mocha's parallel workers start): bring dist/ up to
+ * date when a source changed since `npm ci` built it, so the CLI tests run what `npm run plan` and
+ * `pulumi up` run (launch.js) and never see a half-written build.
+ */
+export async function mochaGlobalSetup(): Promise<void> {
+  const { spawnSync } = await import("child_process");
+  const path = await import("path");
+  const root = path.resolve(__dirname, "..");
+  const check = spawnSync(process.execPath, [path.join(root, "launch.js"), "--check"], { cwd: root, encoding: "utf8" });
+  if (JSON.parse(check.stdout).stale === null) return;
+  const build = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.build.json"], { cwd: root, encoding: "utf8" });
+  if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}${build.stderr}`);
+}
 
 /** The one recorder every test reads. */
 export const recorder = new Recorder();

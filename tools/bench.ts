@@ -1,22 +1,38 @@
 /**
- * `npm run bench`: wall time and peak memory of planning generated configs of 2, 5, 10 and 20
- * regions × 2, 5, 10 and 20 services — validation, the pure planner, and the whole program under the
- * mock runtime (what `npm run plan` does). Each case runs in its own process so peak RSS is its own.
- * Prints numbers; asserts nothing.
+ * `npm run bench`: how fast the program runs — the whole of `index.ts` under the mock runtime, as
+ * `pulumi up` runs it (launch.js: compiled dist/ with source maps when current) — for generated fleets
+ * of R regions × S services. Every measurement is its own process (so peak RSS is its own), runs
+ * alternate between sizes (and with the CDK peer), and medians are printed. Prints numbers; asserts
+ * nothing (a benchmark is never a timed test).
  *
- *   npm run bench                    the full grid
- *   npm run bench -- --case 5 10     one case (5 regions, 10 services), as JSON
+ *   npm run bench                          sizes 2×2, 5×5, 10×10, 20×20; 3 runs each
+ *   npm run bench -- --sizes 2x2,20x20 --runs 5
+ *   npm run bench -- --peer                also the AWS CDK v2 peer (bench/cdk-peer, installed on
+ *                                          demand with npm ci): default synth and validation off
+ *   npm run bench -- --case 5 10           one measurement (5 regions, 10 services), as JSON
+ *
+ * Per size: process wall and CPU (user+sys), program time (validate, plan and run index.ts to the
+ * last registration), ms and KiB per resource, peak RSS, time from process start to the first
+ * registered resource next to a bare `require("@pulumi/aws")` in the same process; then the slope
+ * (marginal ms and KiB per added resource) from the smallest to the largest size.
  */
 import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { performance } from "perf_hooks";
 import { KNOWN_REGIONS, partitionOf } from "../stacks/regions";
-import { validateConfig } from "../stacks/validate";
-import { planFleet } from "../stacks/plan";
 import { Recorder } from "../offline/mocks";
 import { PROJECT, runProgram } from "../offline/run-plan";
+import { PROJECT_ROOT } from "../runtime/root";
 
-const GRID = [2, 5, 10, 20];
+const DEFAULT_SIZES: [number, number][] = [
+  [2, 2],
+  [5, 5],
+  [10, 10],
+  [20, 20],
+];
 
 /**
  * A valid config of `regions` regions and `services` services, every service in every region; every
@@ -48,52 +64,219 @@ export function generatedConfig(regions: number, services: number): Record<strin
   };
 }
 
-async function runCase(regions: number, services: number) {
+/** One measurement, in this process (started fresh by the parent). */
+export interface CaseResult {
+  regions: number;
+  services: number;
+  resources: number;
+  /** Process start to the first resource the program constructs (the SDK's registerResource call). */
+  firstConstructMs: number;
+  /** Process start to the first registration RPC the engine (here the mocks) answers. */
+  firstResourceMs: number;
+  /** Validate + plan + index.ts to the last registration. */
+  programMs: number;
+  /** CPU (user+sys) of the whole process. */
+  cpuMs: number;
+  peakRssKiB: number;
+  /** RSS just before the program ran (modules loaded). */
+  baseRssKiB: number;
+  /** How the program ran: "dist" (compiled, as `pulumi up` via launch.js) or "tsx". */
+  mode: string;
+}
+
+async function runCase(regions: number, services: number): Promise<CaseResult> {
   const raw = generatedConfig(regions, services);
-  const now = new Date();
-  const t0 = performance.now();
-  const result = validateConfig(raw, { stack: "bench", project: PROJECT, now });
-  const t1 = performance.now();
-  if (!result.ok) throw new Error(JSON.stringify(result.issues));
-  planFleet(result.config, { project: PROJECT, stack: "bench" });
-  const t2 = performance.now();
   const recorder = new Recorder();
+  let firstResourceMs = -1;
+  let firstConstructMs = -1;
+  // Instrumentation of this measurement only: the program itself runs unchanged.
+  const sdk = require("@pulumi/pulumi/runtime/resource");
+  const registerResource = sdk.registerResource;
+  sdk.registerResource = (...args: unknown[]) => {
+    if (firstConstructMs < 0) firstConstructMs = performance.now();
+    return registerResource(...args);
+  };
+  const newResource = recorder.mocks.newResource.bind(recorder.mocks);
+  recorder.mocks.newResource = (args) => {
+    if (firstResourceMs < 0) firstResourceMs = performance.now();
+    return newResource(args);
+  };
   await pulumi.runtime.setMocks(recorder.mocks, PROJECT, "bench", false);
   recorder.attach();
-  const run = await runProgram(recorder, { stack: "bench", raw, now });
-  const t3 = performance.now();
+  const baseRssKiB = process.memoryUsage().rss / 1024;
+  const tProgram = performance.now();
+  const run = await runProgram(recorder, { stack: "bench", raw, now: new Date() });
+  const programMs = performance.now() - tProgram;
+  if (!run.ok) throw new Error(JSON.stringify(run.issues));
+  const cpu = process.cpuUsage();
   return {
     regions,
     services,
-    validateMs: +(t1 - t0).toFixed(2),
-    planMs: +(t2 - t1).toFixed(2),
-    programMs: +(t3 - t2).toFixed(0),
-    resources: run.ok ? run.resources.length : 0,
-    peakRssMiB: +(process.resourceUsage().maxRSS / 1024).toFixed(0),
+    resources: run.resources.length,
+    // performance.now() counts from process start (timeOrigin).
+    firstConstructMs: Math.round(firstConstructMs),
+    firstResourceMs: Math.round(firstResourceMs),
+    programMs: Math.round(programMs),
+    cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+    peakRssKiB: process.resourceUsage().maxRSS,
+    baseRssKiB: Math.round(baseRssKiB),
+    mode: __filename.endsWith(".js") ? "dist" : "tsx",
   };
 }
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Runs `args` as a fresh process; wall time measured here, CPU and peak RSS from the OS. */
+function timed(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
+  const t = performance.now();
+  const r = spawnSync("/usr/bin/time", ["-f", "TIME %U %S %M", cmd, ...args], { encoding: "utf8", cwd: opts.cwd, env: opts.env ?? process.env, maxBuffer: 64 << 20 });
+  const wallMs = performance.now() - t;
+  const m = /TIME ([\d.]+) ([\d.]+) (\d+)/.exec(r.stderr ?? "");
+  if (r.status !== 0 || !m) throw new Error(`${cmd} ${args.join(" ")} failed (${r.status}): ${(r.stderr ?? r.error?.message ?? "").trim().split("\n").slice(-3).join(" | ")}`);
+  const json = JSON.parse(r.stdout.trim().split("\n").pop()!);
+  return { wallMs, cpuMs: (Number(m[1]) + Number(m[2])) * 1000, peakRssKiB: Number(m[3]), json };
+}
+
+function fleetCase(regions: number, services: number) {
+  // The same launcher `npm run bench` (and `pulumi up`, through package.json main) starts from.
+  return timed(process.execPath, [path.join(PROJECT_ROOT, "launch.js"), "tools/bench.ts", "--case", String(regions), String(services)], { cwd: PROJECT_ROOT });
+}
+
+/** A bare `require("@pulumi/aws")` in a fresh process: ms from process start (the floor any Pulumi AWS program pays). */
+function bareCase() {
+  const script = `require("@pulumi/aws"); process.stdout.write(JSON.stringify({ ms: Math.round(performance.now()) }) + "\\n");`;
+  return timed(process.execPath, ["-e", script], { cwd: PROJECT_ROOT });
+}
+
+const PEER_DIR = path.join(PROJECT_ROOT, "bench", "cdk-peer");
+
+function ensurePeer(): void {
+  if (fs.existsSync(path.join(PEER_DIR, "node_modules", "aws-cdk-lib"))) return;
+  console.error("installing the CDK peer (bench/cdk-peer: npm ci)...");
+  const r = spawnSync("npm", ["ci", "--no-audit", "--no-fund"], { cwd: PEER_DIR, stdio: "inherit" });
+  if (r.status !== 0) throw new Error("npm ci in bench/cdk-peer failed");
+}
+
+function peerCase(regions: number, services: number, validation: boolean) {
+  const args = [path.join(PEER_DIR, "app.js"), String(regions), String(services), ...(validation ? [] : ["--no-validation"])];
+  return timed(process.execPath, args, { cwd: PEER_DIR });
+}
+
+function parseSizes(text: string): [number, number][] {
+  return text.split(",").map((s) => {
+    const m = /^(\d+)x(\d+)$/.exec(s.trim());
+    if (!m) throw new Error(`--sizes: expected RxS[,RxS...], got ${s}`);
+    return [Number(m[1]), Number(m[2])] as [number, number];
+  });
+}
+
+const f0 = (n: number) => n.toFixed(0);
+const f2 = (n: number) => n.toFixed(2);
 
 async function main(argv: string[]): Promise<void> {
   if (argv[0] === "--case") {
     process.stdout.write(`${JSON.stringify(await runCase(Number(argv[1]), Number(argv[2])))}\n`);
     return;
   }
-  const header = ["regions", "services", "validate ms", "plan ms", "program ms", "resources", "peak RSS MiB"];
-  console.log(header.join("\t"));
-  for (const regions of GRID) {
-    for (const services of GRID) {
-      const child = spawnSync(process.execPath, ["--require", "tsx/cjs", __filename, "--case", String(regions), String(services)], { encoding: "utf8" });
-      if (child.status !== 0) {
-        console.log(`${regions}\t${services}\tfailed: ${child.stderr.trim().split("\n").pop()}`);
-        continue;
+  let sizes = DEFAULT_SIZES;
+  let runs = 3;
+  let peer = false;
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "--sizes") sizes = parseSizes(argv[++i] ?? "");
+    else if (argv[i] === "--runs") runs = Math.max(1, Number(argv[++i]));
+    else if (argv[i] === "--peer") peer = true;
+    else throw new Error(`unknown argument ${argv[i]}; usage: npm run bench -- [--sizes 2x2,20x20] [--runs 3] [--peer]`);
+  }
+  if (peer) ensurePeer();
+  console.log(`ecs-fleet bench: ${runs} run(s) per size, alternating${peer ? " with the CDK peer" : ""}; load average ${os.loadavg()[0].toFixed(2)} at start, ${os.cpus().length} CPUs`);
+
+  type Sample = ReturnType<typeof timed>;
+  const fleet = new Map<string, Sample[]>();
+  const cdk = new Map<string, Sample[]>();
+  const cdkOff = new Map<string, Sample[]>();
+  const bare: Sample[] = [];
+  const key = (r: number, s: number) => `${r}x${s}`;
+  const push = (m: Map<string, Sample[]>, k: string, v: Sample) => m.set(k, [...(m.get(k) ?? []), v]);
+  for (let run = 0; run < runs; run++) {
+    bare.push(bareCase());
+    for (const [r, s] of sizes) {
+      // Progress on stderr; the tables go to stdout at the end.
+      const note = (what: string, x: Sample) => console.error(`run ${run + 1}/${runs} ${r}×${s} ${what}: ${f2(x.wallMs / 1000)} s wall, ${f2(x.cpuMs / 1000)} s CPU, ${f0(x.peakRssKiB / 1024)} MiB`);
+      const f = fleetCase(r, s);
+      note("ecs-fleet", f);
+      push(fleet, key(r, s), f);
+      if (peer) {
+        const c = peerCase(r, s, true);
+        note("CDK synth", c);
+        push(cdk, key(r, s), c);
+        const co = peerCase(r, s, false);
+        note("CDK validation off", co);
+        push(cdkOff, key(r, s), co);
       }
-      const r = JSON.parse(child.stdout.trim().split("\n").pop()!);
-      console.log([r.regions, r.services, r.validateMs, r.planMs, r.programMs, r.resources, r.peakRssMiB].join("\t"));
     }
   }
+  const loadEnd = os.loadavg()[0];
+
+  console.log("\necs-fleet (medians; mode: how launch.js ran the program)");
+  const header = ["size", "resources", "wall s", "CPU s", "program ms", "ms/resource", "KiB/resource", "peak RSS MiB", "bare @pulumi/aws ms", "first construct ms", "first construct − bare ms", "first RPC ms", "mode"];
+  console.log(header.join("\t"));
+  const rows: { r: number; s: number; resources: number; programMs: number; kib: number }[] = [];
+  for (const [r, s] of sizes) {
+    const xs = fleet.get(key(r, s))!;
+    const j = xs.map((x) => x.json as CaseResult);
+    const resources = j[0].resources;
+    const programMs = median(j.map((x) => x.programMs));
+    const growKiB = median(j.map((x) => x.peakRssKiB - x.baseRssKiB));
+    const bareMs = median(bare.map((x) => x.json.ms as number));
+    const first = median(j.map((x) => x.firstConstructMs));
+    const firstRpc = median(j.map((x) => x.firstResourceMs));
+    rows.push({ r, s, resources, programMs, kib: growKiB });
+    console.log(
+      [`${r}×${s}`, resources, f2(median(xs.map((x) => x.wallMs)) / 1000), f2(median(xs.map((x) => x.cpuMs)) / 1000), f0(programMs), f2(programMs / resources), f0(growKiB / resources), f0(median(xs.map((x) => x.peakRssKiB)) / 1024), f0(bareMs), f0(first), f0(first - bareMs), f0(firstRpc), j[0].mode].join("\t"),
+    );
+  }
+  if (rows.length > 1) {
+    const a = rows[0];
+    const b = rows[rows.length - 1];
+    const dRes = b.resources - a.resources;
+    console.log(`\nslope ${a.r}×${a.s} → ${b.r}×${b.s}: ${f2((b.programMs - a.programMs) / dRes)} ms and ${f0((b.kib - a.kib) / dRes)} KiB per added resource (program time; RSS growth over the loaded baseline)`);
+  }
+  if (peer) {
+    console.log("\nAWS CDK v2 peer (bench/cdk-peer, whole process: load, construct, synth) and ratios ecs-fleet / CDK (medians of wall; CPU in brackets)");
+    console.log(["size", "CDK resources", "CDK synth s", "CDK no-validation s", "CDK peak RSS MiB", "ecs-fleet s", "ratio vs synth", "ratio vs no-validation", "RSS ratio"].join("\t"));
+    for (const [r, s] of sizes) {
+      const k = key(r, s);
+      const fl = fleet.get(k)!;
+      const c = cdk.get(k)!;
+      const co = cdkOff.get(k)!;
+      const w = (xs: Sample[]) => median(xs.map((x) => x.wallMs)) / 1000;
+      const cpu = (xs: Sample[]) => median(xs.map((x) => x.cpuMs)) / 1000;
+      const rss = (xs: Sample[]) => median(xs.map((x) => x.peakRssKiB)) / 1024;
+      console.log(
+        [
+          `${r}×${s}`,
+          c[0].json.resources,
+          `${f2(w(c))} [${f2(cpu(c))}]`,
+          `${f2(w(co))} [${f2(cpu(co))}]`,
+          f0(rss(c)),
+          `${f2(w(fl))} [${f2(cpu(fl))}]`,
+          `${f2(w(fl) / w(c))} [${f2(cpu(fl) / cpu(c))}]`,
+          `${f2(w(fl) / w(co))} [${f2(cpu(fl) / cpu(co))}]`,
+          f2(rss(fl) / rss(c)),
+        ].join("\t"),
+      );
+    }
+  }
+  console.log(`\nload average ${loadEnd.toFixed(2)} at end: wall times above ~1 × CPUs are contended; compare CPU.`);
 }
 
-main(process.argv.slice(2)).catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+if (require.main === module) {
+  main(process.argv.slice(2)).catch((err) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}

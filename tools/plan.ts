@@ -26,6 +26,7 @@ import { planDocument, renderPlan } from "../offline/report";
 import { PROJECT, runProgram } from "../offline/run-plan";
 import { StackFile, StackFileError, readStackFile } from "../offline/stack-file";
 import { formatIssue } from "../stacks/validate";
+import { PROJECT_ROOT } from "../runtime/root";
 import { evaluate, hasMandatory } from "../policy/evaluate";
 import { fromRecorded } from "../policy/recorded";
 import { formatVerification, holds, verifyPlan } from "../verify";
@@ -86,7 +87,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${(err as Error).message}\n`);
     return 1;
   }
-  const file = args.configFile ?? path.resolve(__dirname, "..", `Pulumi.${args.stack}.yaml`);
+  const file = args.configFile ?? path.join(PROJECT_ROOT, `Pulumi.${args.stack}.yaml`);
   if (!fs.existsSync(file)) {
     process.stderr.write(`no stack config at ${file}\n`);
     return 1;

@@ -17,6 +17,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { CHECKS, formatVerification, holds, verifyPlan } from "./index";
 import { VerifiablePlan } from "./types";
+import { PROJECT_ROOT } from "../runtime/root";
 
 export interface VerifyArgs {
   stack?: string;
@@ -84,7 +85,7 @@ async function planStack(args: VerifyArgs, io: Io): Promise<VerifiablePlan | num
   const { PROJECT, runProgram } = require("../offline/run-plan") as typeof import("../offline/run-plan");
   const { readStackFile } = require("../offline/stack-file") as typeof import("../offline/stack-file");
   const { formatIssue } = require("../stacks/validate") as typeof import("../stacks/validate");
-  const file = args.configFile ?? path.resolve(__dirname, "..", `Pulumi.${args.stack}.yaml`);
+  const file = args.configFile ?? path.join(PROJECT_ROOT, `Pulumi.${args.stack}.yaml`);
   if (!fs.existsSync(file)) {
     io.err(`no stack config at ${file}\n`);
     return 1;

@@ -7,13 +7,12 @@ import { AlbAccessLogsSpec, AlbSpec, BUCKET_PREFIX_LIMIT, albLogBucketPrefix, pl
 import { formatIssue, validateConfig } from "../../stacks/validate";
 import { elbLogPrincipal } from "../../stacks/elb-accounts";
 import { MOCK_ACCOUNT_ID } from "../../offline/mocks";
-import { runProgram } from "../../offline/run-plan";
 import { readStackFile } from "../../offline/stack-file";
 import { evaluate } from "../../policy/evaluate";
 import { fromRecorded } from "../../policy/recorded";
 import { TAGGABLE_TYPES } from "../../policy/rules/tags-required";
 import { CTX, rawConfig, validConfig } from "../config-fixtures";
-import { recorder, registered, valueOf } from "../helpers";
+import { recorder, registered, sharedRun, valueOf } from "../helpers";
 
 const provider = (region: string) => new aws.Provider(`aws-${region}`, { region });
 const subnets = ["subnet-pub-a", "subnet-pub-b"];
@@ -219,7 +218,7 @@ describe("ALB access logs: the prod stack", function () {
   it("every ALB logs; lb-access-logs no longer fires and the log buckets break no rule", async () => {
     const root = path.resolve(__dirname, "..", "..");
     const file = readStackFile(path.join(root, "Pulumi.prod.yaml"), "prod");
-    const run = await runProgram(recorder, { stack: "prod", raw: file.raw, secretKeys: file.secretKeys, now: new Date("2026-11-24T00:00:00Z") });
+    const run = await sharedRun({ stack: "prod", raw: file.raw, secretKeys: file.secretKeys, now: new Date("2026-11-24T00:00:00Z") });
     if (!run.ok) throw new Error(run.issues.map(formatIssue).join("\n"));
     const lbs = run.resources.filter((r) => r.type === "aws:lb/loadBalancer:LoadBalancer");
     expect(lbs.map((r) => r.region).sort()).to.deep.equal(["ap-southeast-2", "eu-west-1", "us-east-1"]);

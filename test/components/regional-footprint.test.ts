@@ -9,6 +9,7 @@ import { RegionPlan, planSubnets } from "../../stacks/plan";
 function regionPlan(region: string): RegionPlan {
   return {
     region,
+    partition: "aws",
     providerName: `aws-${region}`,
     network: { cidr: "10.30.0.0/20", azCount: 2, natGateways: "none", ...planSubnets("10.30.0.0/20", 2) },
     clusterName: "ecs-fleet-test",

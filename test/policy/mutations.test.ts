@@ -44,8 +44,7 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { recorder } from "../setup";
-import { runProgram } from "../../offline/run-plan";
+import { sharedRun } from "../helpers";
 import { parse } from "yaml";
 import { configMap, readStackFile } from "../../offline/stack-file";
 import { evaluate } from "../../policy/evaluate";
@@ -115,7 +114,7 @@ function edit(raw: Raw, section: string, change: (value: any) => any): Raw {
  * `secretKeys`: config keys holding an encrypted value.
  */
 async function outcome(stack: string, raw: Raw, policyNow: Date = NOW, secretKeys: string[] = []): Promise<Outcome> {
-  const run = await runProgram(recorder, { stack, raw, secretKeys, now: NOW });
+  const run = await sharedRun({ stack, raw, secretKeys, now: NOW });
   if (!run.ok) return { ok: false, issues: run.issues.map((i) => `${i.path}: ${i.message}`) };
   return { ok: true, violations: evaluate(fromRecorded(run.resources), { stack, project: run.project, now: policyNow }) };
 }

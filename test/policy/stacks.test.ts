@@ -30,7 +30,8 @@ describe("policy over the shipped stacks", () => {
     const { resources } = await violationsOf("prod");
     const clusters = resources.filter((r) => r.type === "aws:ecs/cluster:Cluster");
     expect(clusters.length).to.be.greaterThan(0);
-    clusters[0].props.settings = [{ name: "containerInsights", value: "disabled" }];
+    // A copy: the run is shared with other tests (test/helpers.ts sharedRun) and frozen.
+    clusters[0].props = { ...clusters[0].props, settings: [{ name: "containerInsights", value: "disabled" }] };
     const found = evaluate(resources, { stack: "prod", project: "ecs-fleet", now: NOW }).filter((v) => v.level === "mandatory");
     expect(found.map((v) => `${v.rule} ${v.urn}`)).to.deep.equal([`ecs-cluster-container-insights ${clusters[0].urn}`]);
   });

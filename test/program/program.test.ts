@@ -5,7 +5,7 @@ import { runProgram } from "../../offline/run-plan";
 import { readStackFile } from "../../offline/stack-file";
 import { RecordedResource } from "../../offline/mocks";
 import { rawConfig, validConfig } from "../config-fixtures";
-import { runShippedStack } from "../helpers";
+import { runShippedStack, sharedRun } from "../helpers";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const NOW = new Date("2026-11-24T00:00:00Z");
@@ -95,9 +95,16 @@ describe("program", () => {
   });
 
   it("registers identical inputs when run twice (idempotent, deterministic ids)", async () => {
+    // Two real runs (not sharedRun, which would hand back the first one).
     const strip = (rs: RecordedResource[]) => rs.map((r) => ({ urn: r.urn, inputs: r.inputs, provider: r.provider })).sort((a, b) => a.urn.localeCompare(b.urn));
-    const first = strip((await runStack("prod")).resources);
-    const second = strip((await runStack("prod")).resources);
+    const file = readStackFile(path.join(ROOT, "Pulumi.prod.yaml"));
+    const fresh = async () => {
+      const run = await runProgram(recorder, { stack: "prod", raw: file.raw, secretKeys: file.secretKeys, now: NOW });
+      if (!run.ok) throw new Error("prod invalid");
+      return run.resources;
+    };
+    const first = strip(await fresh());
+    const second = strip(await fresh());
     expect(second).to.deep.equal(first);
   });
 });
@@ -116,7 +123,7 @@ describe("index.ts (the entry `pulumi up` loads)", () => {
 describe("program: AWS Batch", () => {
   it("exports queue, job definition and chain ARNs for the regions that run jobs", async () => {
     const file = readStackFile(path.join(ROOT, "Pulumi.prod.yaml"));
-    const run = await runProgram(recorder, { stack: "prod", raw: file.raw, now: NOW });
+    const run = await sharedRun({ stack: "prod", raw: file.raw, now: NOW });
     if (!run.ok) throw new Error("prod invalid");
     const regions = (run.outputs as any).regions;
     expect(regions["eu-west-1"].batch.jobQueueArn).to.match(/^arn:aws:batch:eu-west-1:123456789012:job-queue\//);

@@ -1,15 +1,14 @@
 import { expect } from "chai";
 import * as path from "path";
-import { runProgram } from "../../offline/run-plan";
 import { readStackFile } from "../../offline/stack-file";
 import { describeService, renderPlan } from "../../offline/report";
-import { recorder } from "../helpers";
+import { sharedRun } from "../helpers";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
 async function planOf(stack: string) {
   const file = readStackFile(path.join(ROOT, `Pulumi.${stack}.yaml`), stack);
-  const run = await runProgram(recorder, { stack, raw: file.raw, secretKeys: file.secretKeys, now: new Date("2026-11-24T00:00:00Z") });
+  const run = await sharedRun({ stack, raw: file.raw, secretKeys: file.secretKeys, now: new Date("2026-11-24T00:00:00Z") });
   if (!run.ok) throw new Error(run.issues.map((i) => `${i.path}: ${i.message}`).join("\n"));
   return run;
 }

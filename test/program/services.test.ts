@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { runProgram } from "../../offline/run-plan";
 import { RecordedResource } from "../../offline/mocks";
-import { recorder } from "../helpers";
+import { recorder, sharedRun } from "../helpers";
 
 const REGIONS = {
   "eu-west-1": { cidr: "10.10.0.0/16", azCount: 2 },
@@ -35,7 +35,7 @@ function raw(services: Record<string, unknown>, extra: Record<string, unknown> =
 }
 
 async function run(stack: string, services: Record<string, unknown>, extra: Record<string, unknown> = {}) {
-  const r = await runProgram(recorder, { stack, raw: raw(services, extra), now: new Date("2026-01-01T00:00:00Z") });
+  const r = await sharedRun({ stack, raw: raw(services, extra), now: new Date("2026-01-01T00:00:00Z") });
   if (!r.ok) throw new Error(r.issues.map((i) => `${i.path}: ${i.message}`).join("\n"));
   return r;
 }

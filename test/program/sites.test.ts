@@ -2,7 +2,7 @@ import { expect } from "chai";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { recorder } from "../setup";
-import { valueOf } from "../helpers";
+import { sharedRun, valueOf } from "../helpers";
 import { runProgram } from "../../offline/run-plan";
 import { readStackFile } from "../../offline/stack-file";
 import { planDocument, renderPlan } from "../../offline/report";
@@ -18,7 +18,7 @@ const NOW = new Date("2026-11-24T00:00:00Z");
 type OkRun = Extract<Awaited<ReturnType<typeof runProgram>>, { ok: true }>;
 
 async function run(stack: string, raw: Record<string, string>, now = NOW): Promise<OkRun> {
-  const r = await runProgram(recorder, { stack, raw, now });
+  const r = await sharedRun({ stack, raw, now });
   if (!r.ok) throw new Error(r.issues.map((i) => `${i.path}: ${i.message}`).join("\n"));
   return r;
 }

@@ -9,8 +9,9 @@ const ROOT = path.resolve(__dirname, "..", "..");
 /** A fixed clock for the policy rules: the shipped activations (2026-12-20) are 26 days ahead of it. */
 const NOW = "2026-11-24T00:00:00Z";
 
+/** What `npm run plan` runs: launch.js (the compiled program when dist/ is current, else tsx). */
 function plan(args: string[]) {
-  const r = spawnSync(process.execPath, ["--require", "tsx/cjs", path.join(ROOT, "tools", "plan.ts"), ...args], { cwd: ROOT, encoding: "utf8" });
+  const r = spawnSync(process.execPath, [path.join(ROOT, "launch.js"), "tools/plan.ts", ...args], { cwd: ROOT, encoding: "utf8" });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
