@@ -767,7 +767,10 @@ function planSite(site: string, s: SiteConfig, config: FleetConfig, ctx: PlanCon
         ...(r.command ? { command: r.command } : {}),
         ...(r.entryPoint ? { entryPoint: r.entryPoint } : {}),
         ...(r.healthCheck.container ? { containerHealthCheck: r.healthCheck.container } : {}),
-        deploymentWait: r.deployment,
+        // A site's hosts register out of band, after the `up` that creates the activation: waiting for
+        // steady state would time out on a new site. So site services wait only when the site
+        // override asks (`overrides.<site>.deployment.waitForSteadyState: true`).
+        deploymentWait: { ...r.deployment, waitForSteadyState: service.overrides?.[site]?.deployment?.waitForSteadyState ?? false },
       };
     });
 

@@ -44,7 +44,7 @@ export function editedProdYaml(): string {
   let s = fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8");
   s = edit(s, "    ap-southeast-2:\n      cidr: 10.120.0.0/16\n      azCount: 3\n      natGateways: perAz\n", "    ap-southeast-2:\n      cidr: 10.120.0.0/16\n      azCount: 3\n      natGateways: perAz\n    eu-central-1:\n      cidr: 10.130.0.0/16\n      azCount: 2\n      natGateways: single\n");
   s = edit(s, "      - [us-east-1, ap-southeast-2]", "      - [us-east-1, ap-southeast-2, eu-central-1]");
-  s = edit(s, "    search:\n      image: public.ecr.aws/docker/library/httpd:2.4\n      cpu: 1024\n      memory: 4096", "    search:\n      image: public.ecr.aws/docker/library/httpd:2.4\n      cpu: 2048\n      memory: 8192");
+  s = edit(s, "    search:\n      image: public.ecr.aws/docker/library/httpd:2.4\n      architecture: arm64\n      cpu: 1024\n      memory: 4096", "    search:\n      image: public.ecr.aws/docker/library/httpd:2.4\n      architecture: arm64\n      cpu: 2048\n      memory: 8192");
   s = edit(s, "sites: [amsterdam-dc, virginia-dc]", "sites: [amsterdam-dc]");
   s = edit(s, "        virginia-dc:\n          desiredCount: 2\n", "");
   s = edit(s, "    virginia-dc:\n      region: us-east-1\n      hosts: 2\n      networkMode: host\n", "");

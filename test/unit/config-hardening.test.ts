@@ -201,7 +201,7 @@ describe("config hardening (issue 12)", () => {
     it("no JavaScript internals in messages (an override key named like a built-in gets the generic reason)", () => {
       const sites = { "lab-dc": { region: "eu-west-1", hosts: 1 } };
       const out = problems({ regions: REGIONS, sites, services: { web: { ...WEB, cpu: -0, memory: Number.POSITIVE_INFINITY, desiredCount: { a: 1 }, sites: ["lab-dc"], overrides: { "lab-dc": { toString: 1 } } } } });
-      expect(out).to.include("ecs-fleet:services.web.overrides.lab-dc.toString: toString cannot be overridden at site lab-dc: ecs-fleet does not apply toString to site services; allowed at a site: desiredCount, cpu, memory, image, environment, secrets");
+      expect(out).to.include("ecs-fleet:services.web.overrides.lab-dc.toString: toString cannot be overridden at site lab-dc: ecs-fleet does not apply toString to site services; allowed at a site: desiredCount, cpu, memory, image, environment, secrets, deployment");
       for (const l of out) expect(l).to.not.match(/\[object |undefined|NaN|Infinity|Symbol\(|function |native code/);
     });
     it("output stays proportional: 2,000 services on /* give one line per service, fast", () => {

@@ -185,7 +185,7 @@ describe("service options: command, entryPoint, container health check, architec
   it("architecture: x86_64 by default; arm64 with Spot capacity is rejected at the key that brings Spot", () => {
     expect(plan({ w: W }).regions[0].services[0].architecture).to.equal("x86_64");
     expect(plan({ w: { ...W, architecture: "arm64" } }).regions[0].services[0].architecture).to.equal("arm64");
-    expect(problems({ w: { ...W, architecture: "arm" } })[0]).to.equal('ecs-fleet:services.w.architecture: must be one of x86_64, arm64, got "arm"');
+    expect(problems({ w: { ...W, architecture: "arm" } })[0]).to.equal('ecs-fleet:services.w.architecture: must be one of x86_64, arm64, got "arm" (did you mean arm64?)');
     expect(problems({ w: { ...W, architecture: "arm64", capacity: { fargateWeight: 1, spotWeight: 1 } } })).to.deep.equal([
       "ecs-fleet:services.w.architecture: arm64 tasks cannot run on FARGATE_SPOT (Fargate Spot supports only X86_64 Linux tasks): use architecture x86_64, or set capacity.spotWeight to 0",
     ]);
@@ -204,6 +204,18 @@ describe("service options: command, entryPoint, container health check, architec
     ]);
     expect(problems({ w: { ...W, deployment: { timeoutMinutes: 0 } } })[0]).to.equal("ecs-fleet:services.w.deployment.timeoutMinutes: must be from 1 to 480, got 0");
     expect(problems({ w: { ...W, deployment: { waitForSteadyStat: true } } })[0]).to.include("services.w.deployment.waitForSteadyStat: unknown key (did you mean waitForSteadyState?)");
+  });
+
+  it("deployment at sites: no wait unless the site override asks (hosts register after the up that creates the activation)", () => {
+    const sites = { "lab-dc": { region: "eu-west-1", hosts: 1 } };
+    const waitOf = (w: Record<string, unknown>) => plan({ w }, { sites }).sites[0].services[0].deploymentWait;
+    // The service's own setting (or the default) does not make a site wait: a new site has no host yet.
+    expect(waitOf({ ...W, sites: ["lab-dc"] })).to.deep.equal({ waitForSteadyState: false, timeoutMinutes: 30 });
+    expect(waitOf({ ...W, sites: ["lab-dc"], deployment: { waitForSteadyState: true } }).waitForSteadyState).to.equal(false);
+    expect(waitOf({ ...W, sites: ["lab-dc"], overrides: { "lab-dc": { deployment: { waitForSteadyState: true, timeoutMinutes: 45 } } } })).to.deep.equal({
+      waitForSteadyState: true,
+      timeoutMinutes: 45,
+    });
   });
 });
 

@@ -245,7 +245,7 @@ describe("site planning", () => {
         environment: {},
         secrets: {},
         readonlyRootFilesystem: false,
-        deploymentWait: { waitForSteadyState: true, timeoutMinutes: 30 },
+        deploymentWait: { waitForSteadyState: false, timeoutMinutes: 30 },
       },
     ]);
     expect(lab.providerName).to.equal("aws-eu-central-1");
