@@ -33,6 +33,7 @@ import { formatVerification, holds, verifyPlan } from "../verify";
 import { resolveBase } from "../offline/base-plan";
 import { Side, costSection, diagramFile, diffDocument, renderDiffDocument } from "../review/report";
 import { costAssumptions } from "../stacks/sections/cost";
+import { readFlags } from "../offline/cli-args";
 
 export interface PlanArgs {
   stack?: string;
@@ -52,13 +53,7 @@ const USAGE = `usage: npm run plan -- [--stack <name>] [--config-file <path>] [-
 
 export function parseArgs(argv: string[]): PlanArgs {
   const args: PlanArgs = { json: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith("--")) throw new Error(`${a} needs a value\n${USAGE}`);
-      return v;
-    };
+  const { now } = readFlags(argv, USAGE, (a, value) => {
     if (a === "--stack" || a === "-s") args.stack = value();
     else if (a === "--config-file") args.configFile = value();
     else if (a === "--json") args.json = true;
@@ -67,13 +62,10 @@ export function parseArgs(argv: string[]): PlanArgs {
     else if (a === "--diff") args.diff = value();
     else if (a === "--diagram") args.diagram = value();
     else if (a === "--cost") args.cost = true;
-    else if (a === "--now") {
-      const d = new Date(value());
-      if (Number.isNaN(d.getTime())) throw new Error(`--now: not a date\n${USAGE}`);
-      args.now = d;
-    } else if (a === "--help" || a === "-h") throw new Error(USAGE);
-    else throw new Error(`unknown argument ${a}\n${USAGE}`);
-  }
+    else return false;
+    return true;
+  });
+  if (now) args.now = now;
   if (!args.stack && !args.configFile) args.stack = "dev";
   return args;
 }

@@ -18,6 +18,7 @@ import * as path from "path";
 import { CHECKS, formatVerification, holds, verifyPlan } from "./index";
 import { VerifiablePlan } from "./types";
 import { PROJECT_ROOT } from "../runtime/root";
+import { readFlags } from "../offline/cli-args";
 
 export interface VerifyArgs {
   stack?: string;
@@ -33,13 +34,7 @@ checks: ${CHECKS.map((c) => c.name).join(", ")}`;
 
 export function parseVerifyArgs(argv: string[]): VerifyArgs {
   const args: VerifyArgs = { json: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith("--")) throw new Error(`${a} needs a value\n${USAGE}`);
-      return v;
-    };
+  const { now } = readFlags(argv, USAGE, (a, value) => {
     if (a === "--stack" || a === "-s") args.stack = value();
     else if (a === "--config-file") args.configFile = value();
     else if (a === "--plan") args.plan = value();
@@ -48,13 +43,10 @@ export function parseVerifyArgs(argv: string[]): VerifyArgs {
       const name = value();
       if (!CHECKS.some((c) => c.name === name)) throw new Error(`--check: no check ${name}\n${USAGE}`);
       args.checks = [...(args.checks ?? []), name];
-    } else if (a === "--now") {
-      const d = new Date(value());
-      if (Number.isNaN(d.getTime())) throw new Error(`--now: not a date\n${USAGE}`);
-      args.now = d;
-    } else if (a === "--help" || a === "-h") throw new Error(USAGE);
-    else throw new Error(`unknown argument ${a}\n${USAGE}`);
-  }
+    } else return false;
+    return true;
+  });
+  if (now) args.now = now;
   if (args.plan && (args.stack || args.configFile)) throw new Error(`--plan verifies a saved plan; it takes no --stack or --config-file\n${USAGE}`);
   if (!args.plan && !args.stack && !args.configFile) args.stack = "dev";
   return args;
