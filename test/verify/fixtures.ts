@@ -58,57 +58,6 @@ export function all(plan: VerifiablePlan, type: string, pred: (r: PlanResource) 
   return plan.resources.filter((x) => x.type === type && pred(x));
 }
 
-function addDependency(r: PlanResource, urn: string): void {
-  r.dependencies = r.dependencies ?? [];
-  if (!r.dependencies.some((d) => d.urn === urn)) r.dependencies.push({ urn, explicit: true, inputs: [] });
-}
-
 export function dropDependency(r: PlanResource, urn: string): void {
   r.dependencies = (r.dependencies ?? []).filter((d) => d.urn !== urn);
-}
-
-/**
- * Repairs, by hand, the defects today's main has and i10a/i10b fix in the program (so the "unbroken
- * plan passes" half of a mutation test does not wait for them). Idempotent: a no-op on a plan that
- * is already right.
- * - order: services after their cluster's capacity providers; task definitions after their
- *   execution role's policies;
- * - ownership: one ACM validation record per name (the duplicates removed);
- * - iam: flow-log roles may logs:DescribeLogGroups (a wildcard-only action) on "*".
- */
-export function fixKnownDefects(input: VerifiablePlan): VerifiablePlan {
-  const plan = copy(input);
-  const byName = (type: string, pred: (r: PlanResource) => boolean) => plan.resources.filter((r) => r.type === type && pred(r));
-  for (const svc of all(plan, "aws:ecs/service:Service", (s) => ((s.inputs.capacityProviderStrategies as any[]) ?? []).length > 0)) {
-    const cluster = plan.resources.find((c) => c.type === "aws:ecs/cluster:Cluster" && c.region === svc.region && String(svc.inputs.cluster).endsWith(`cluster/${c.inputs.name}`));
-    for (const ccp of byName("aws:ecs/clusterCapacityProviders:ClusterCapacityProviders", (c) => c.region === svc.region && c.inputs.clusterName === cluster?.inputs.name)) addDependency(svc, ccp.urn);
-  }
-  for (const td of all(plan, "aws:ecs/taskDefinition:TaskDefinition")) {
-    const roleName = String(td.inputs.executionRoleArn ?? "").split("/").pop();
-    const role = plan.resources.find((r) => r.type === "aws:iam/role:Role" && r.inputs.name === roleName);
-    if (!role) continue;
-    for (const p of plan.resources.filter((x) => (x.type === "aws:iam/rolePolicy:RolePolicy" || x.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment") && (x.inputs.role === roleName || String(x.inputs.role).startsWith(`${role.name}-`)))) {
-      addDependency(td, p.urn);
-    }
-  }
-  const seen = new Set<string>();
-  plan.resources = plan.resources.filter((r) => {
-    if (r.type !== "aws:route53/record:Record" || r.inputs.type !== "CNAME") return true;
-    const key = `${r.inputs.zoneId}/${String(r.inputs.name).toLowerCase().replace(/\.$/, "")}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-  for (const fl of all(plan, "aws:ec2/flowLog:FlowLog")) {
-    const roleName = String(fl.inputs.iamRoleArn).split("/").pop();
-    for (const p of byName("aws:iam/rolePolicy:RolePolicy", (x) => x.region === fl.region && String(x.inputs.role).startsWith(String(roleName).replace(/-[0-9a-f]{7}$/, "")))) {
-      const doc = JSON.parse(String(p.inputs.policy));
-      const has = doc.Statement.some((s: any) => [].concat(s.Action).includes("logs:DescribeLogGroups" as never) && [].concat(s.Resource).includes("*" as never));
-      if (has) continue;
-      for (const s of doc.Statement) s.Action = [].concat(s.Action).filter((a: string) => a !== "logs:DescribeLogGroups");
-      doc.Statement.push({ Effect: "Allow", Action: ["logs:DescribeLogGroups"], Resource: "*" });
-      p.inputs.policy = JSON.stringify(doc);
-    }
-  }
-  return plan;
 }

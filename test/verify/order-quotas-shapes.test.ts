@@ -4,7 +4,7 @@ import { order } from "../../verify/checks/order";
 import { quotas } from "../../verify/checks/quotas";
 import { apiShapes } from "../../verify/checks/api-shapes";
 import { CheckResult, VerifiablePlan } from "../../verify/types";
-import { all, copy, dropDependency, find, fixKnownDefects, shippedStack } from "./fixtures";
+import { all, copy, dropDependency, find, shippedStack } from "./fixtures";
 
 const runOrder = (plan: VerifiablePlan) => order.run(new Model(plan)) as CheckResult;
 const runQuotas = (plan: VerifiablePlan) => quotas.run(new Model(plan)) as CheckResult;
@@ -13,49 +13,47 @@ const runShapes = (plan: VerifiablePlan) => apiShapes.run(new Model(plan)) as Ch
 describe("verify: order, quotas, API shapes", function () {
   this.timeout(60000);
   let prod: VerifiablePlan;
-  let fixed: VerifiablePlan;
   before(async () => {
     prod = await shippedStack("prod");
-    fixed = fixKnownDefects(prod);
   });
 
   describe("order and ownership", () => {
-    it("passes the prod plan with today's missing orders and duplicate validation records repaired", () => {
-      const r = runOrder(fixed);
+    it("passes the prod plan (every AWS order holds, one owner per physical object)", () => {
+      const r = runOrder(prod);
       expect(r.failures, JSON.stringify(r.failures, null, 1)).to.deep.equal([]);
       expect(r.examined.orders).to.be.greaterThan(20);
     });
 
     it("catches a service no longer ordered after the listener rules forwarding to its target group", () => {
-      const plan = copy(fixed);
+      const plan = copy(prod);
       const svc = find(plan, "aws:ecs/service:Service", (s) => s.name === "eu-west-1-api-service");
       for (const rule of all(plan, "aws:lb/listenerRule:ListenerRule")) dropDependency(svc, rule.urn);
       expect(runOrder(plan).failures.some((f) => f.urn === svc.urn && /listener rule forwarding/.test(f.message))).to.equal(true);
     });
 
     it("catches an HTTPS listener no longer ordered after its certificate's validation", () => {
-      const plan = copy(fixed);
+      const plan = copy(prod);
       const listener = find(plan, "aws:lb/listener:Listener", (l) => l.name === "eu-west-1-alb-https");
       listener.dependencies = (listener.dependencies ?? []).filter((d) => !d.urn.includes("CertificateValidation"));
       expect(runOrder(plan).failures.some((f) => f.urn === listener.urn && /pending validation/.test(f.message))).to.equal(true);
     });
 
     it("catches a service created before its cluster's capacity providers", () => {
-      const plan = copy(fixed);
+      const plan = copy(prod);
       const svc = find(plan, "aws:ecs/service:Service", (s) => s.name === "us-east-1-web-service");
       svc.dependencies = (svc.dependencies ?? []).filter((d) => !d.urn.includes("ClusterCapacityProviders"));
       expect(runOrder(plan).failures.some((f) => f.urn === svc.urn && /ClusterCapacityProviders/.test(f.message))).to.equal(true);
     });
 
     it("catches a task definition registered before its execution role's policy", () => {
-      const plan = copy(fixed);
+      const plan = copy(prod);
       const td = find(plan, "aws:ecs/taskDefinition:TaskDefinition", (t) => t.name === "eu-west-1-api-task");
       td.dependencies = (td.dependencies ?? []).filter((d) => !d.urn.includes("RolePolicy"));
       expect(runOrder(plan).failures.some((f) => f.urn === td.urn && /execution role/.test(f.message))).to.equal(true);
     });
 
     it("catches a second owner of a Route 53 record, of an IAM role name and of an ECS service", () => {
-      const plan = copy(fixed);
+      const plan = copy(prod);
       const record = find(plan, "aws:route53/record:Record", (r) => r.name === "global-dns-web-eu-west-1");
       const role = find(plan, "aws:iam/role:Role", (r) => r.name === "eu-west-1-api-exec");
       const svc = find(plan, "aws:ecs/service:Service", (s) => s.name === "eu-west-1-web-service");
