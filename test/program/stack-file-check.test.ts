@@ -9,7 +9,7 @@ const ROOT = path.resolve(__dirname, "..", "..");
 
 describe("pulumi up: the program runs the stack-file reader checks on Pulumi.<stack>.yaml next to Pulumi.yaml", () => {
   it("stops before registering anything when the stack file has a YAML problem the CLI would let through", async () => {
-    const stack = `i12-check-${process.pid}`;
+    const stack = `stack-file-check-${process.pid}`;
     const file = path.join(ROOT, `Pulumi.${stack}.yaml`);
     // yaml.v3 decodes !!binary into a string: Pulumi would hand the program "hi", silently.
     fs.writeFileSync(file, "config:\n  aws:region: eu-west-1\n  ecs-fleet:note: !!binary aGk=\n");

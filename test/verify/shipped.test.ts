@@ -1,7 +1,7 @@
 /**
- * The shipped stacks and the test-fixture stack configs verify clean. On main before the i10a/i10b
- * deploy fixes this fails with the defects those fix (missing dependsOn orders, one ACM validation
- * record per region for one name, IAM gaps); the message lists every failure.
+ * The shipped stacks and the test-fixture stack configs verify clean; a failure lists every broken
+ * property (it caught the missing dependsOn orders, the per-region ACM validation records for one
+ * name and the flow-log IAM gap before the deploy fixes of issue 10).
  */
 import { expect } from "chai";
 import * as path from "path";
