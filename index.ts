@@ -7,6 +7,8 @@
  * `<namespace>:<name>`). When `Pulumi.<stack>.yaml` sits next to Pulumi.yaml, the program runs the
  * same reader checks as `npm run plan` and stops with the same `<file>:<line>:<col>` messages.
  */
+// First: defers SDK modules this program never uses (runtime/lazy-modules.ts).
+import "./runtime/boot";
 import { installCheapPromises } from "./runtime/promises";
 import * as fs from "fs";
 import * as path from "path";

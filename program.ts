@@ -10,6 +10,7 @@ import { RegionalFootprint } from "./components/regional-footprint";
 import { DnsTarget, GlobalDns } from "./components/global-dns";
 import { OnPremSite } from "./components/on-prem-site";
 import { CertificateValidationRecord, formerValidationRecordUrn } from "./components/certificate-validation";
+import { nextTurn } from "./runtime/turn";
 
 /** Tag keys every resource gets through its provider's defaultTags. */
 export const TAG_KEYS = { project: "Project", stack: "Stack", region: "Region" } as const;
@@ -98,8 +99,14 @@ export class RegionProviders {
   }
 }
 
-/** Creates everything the plan describes and returns the stack outputs. */
-export function fleet(plan: FleetPlan): FleetOutputs {
+/**
+ * Creates everything the plan describes and returns (the promise of) the stack outputs.
+ *
+ * Region by region and site by site, each built a part at a time with a turn of the event loop
+ * between parts (runtime/turn.ts), so the fleet's registrations go out as it is built instead of
+ * all at once at the end.
+ */
+export async function fleet(plan: FleetPlan): Promise<FleetOutputs> {
   for (const warning of plan.warnings) pulumi.log.warn(warning);
   const providers = new RegionProviders(plan);
   // Route 53 is global: the zone, the health checks and the records belong to the home region's provider.
@@ -119,6 +126,7 @@ export function fleet(plan: FleetPlan): FleetOutputs {
   const certificates: Record<string, aws.acm.Certificate> = {};
   for (const regionPlan of plan.regions) {
     const footprint = new RegionalFootprint(regionPlan.region, { plan: regionPlan, validationRecord }, { provider: providers.get(regionPlan.region) });
+    await footprint.ready;
     if (footprint.alb?.certificate) certificates[regionPlan.region] = footprint.alb.certificate;
     const services: Record<string, RegionServiceOutputs> = {};
     for (const [name, service] of Object.entries(footprint.services)) {
@@ -186,6 +194,7 @@ export function fleet(plan: FleetPlan): FleetOutputs {
         : {}),
       services,
     };
+    await nextTurn();
   }
   return { regions, services, sites };
 }

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
-import * as awsx from "@pulumi/awsx";
+// The ec2 module alone: the package index also loads awsx.ecs, which loads the AWS SDK's ECS client (~100 ms).
+import * as awsxEc2 from "@pulumi/awsx/ec2";
 import * as pulumi from "@pulumi/pulumi";
 import { NetworkSpec } from "../stacks/plan";
 import { serviceTrustPolicy } from "./iam";
@@ -45,7 +46,7 @@ const NAT_STRATEGY = { perAz: "OnePerAz", single: "Single", none: "None" } as co
  * CloudWatch log group with retention.
  */
 export class Network extends pulumi.ComponentResource {
-  public readonly vpc: awsx.ec2.Vpc;
+  public readonly vpc: awsxEc2.Vpc;
   public readonly vpcId: pulumi.Output<string>;
   public readonly publicSubnetIds: pulumi.Output<string[]>;
   public readonly privateSubnetIds: pulumi.Output<string[]>;
@@ -59,7 +60,7 @@ export class Network extends pulumi.ComponentResource {
     const awsProvider = this.getProvider("aws:ec2/vpc:Vpc");
     if (!awsProvider) throw new Error(`Network ${name}: give the component an explicit aws provider ({ provider })`);
 
-    this.vpc = new awsx.ec2.Vpc(
+    this.vpc = new awsxEc2.Vpc(
       name,
       {
         cidrBlock: spec.cidr,

@@ -6,6 +6,7 @@ import { Network } from "./network";
 import { Alb } from "./alb";
 import { FargateService } from "./fargate-service";
 import { BatchEnvironment } from "./batch-environment";
+import { nextTurn } from "../runtime/turn";
 
 export interface RegionalFootprintArgs {
   /** Everything this region runs, from the planner. Required. */
@@ -21,6 +22,11 @@ export interface RegionalFootprintArgs {
  * Everything ecs-fleet runs in one AWS region: the network, the ECS cluster, the Service Connect
  * namespace, the ALB (when a public service runs here), the services, and the AWS Batch environment
  * when jobs run here. Give it the region's explicit provider (`{ provider }`); every child inherits it.
+ *
+ * The constructor builds the region's shared parts (network, cluster, namespace, ALB); the services
+ * and the Batch environment follow one at a time, with a turn of the event loop after each
+ * (runtime/turn.ts), and the outputs are registered last. `ready` resolves when all of it is built
+ * (and rejects with what a part threw): await it before reading `services` or `batch`.
  */
 export class RegionalFootprint extends pulumi.ComponentResource {
   public readonly region: string;
@@ -36,8 +42,14 @@ export class RegionalFootprint extends pulumi.ComponentResource {
   public readonly clusterArn: pulumi.Output<string>;
   public readonly albDnsName?: pulumi.Output<string>;
   public readonly albZoneId?: pulumi.Output<string>;
-  /** AWS Batch queues, job definitions and chains, when jobs run in this region. */
-  public readonly batch?: BatchEnvironment;
+  /** Resolves once every child is constructed and the outputs are registered. */
+  public readonly ready: Promise<void>;
+  private batchEnvironment?: BatchEnvironment;
+
+  /** AWS Batch queues, job definitions and chains, when jobs run in this region (after `ready`). */
+  get batch(): BatchEnvironment | undefined {
+    return this.batchEnvironment;
+  }
 
   constructor(name: string, args: RegionalFootprintArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ecs-fleet:region:RegionalFootprint", name, {}, opts);
@@ -74,6 +86,16 @@ export class RegionalFootprint extends pulumi.ComponentResource {
       );
     }
 
+    this.vpcId = this.network.vpcId;
+    this.clusterName = this.cluster.clusterName;
+    this.clusterArn = this.cluster.clusterArn;
+    this.albDnsName = this.alb?.dnsName;
+    this.albZoneId = this.alb?.zoneId;
+    this.ready = this.buildWorkloads(name, plan, accountId, partition);
+  }
+
+  /** The services (servers first), then the Batch environment, a turn after each; outputs last. */
+  private async buildWorkloads(name: string, plan: RegionPlan, accountId: pulumi.Output<string>, partition: string): Promise<void> {
     // Service Connect: tasks resolve only the endpoints that exist when they start (Amazon ECS
     // Developer Guide, "Amazon ECS Service Connect components":
     // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-connect-concepts-deploy.html).
@@ -82,6 +104,7 @@ export class RegionalFootprint extends pulumi.ComponentResource {
     const clients = plan.services.filter((s) => !s.serviceConnect.server);
     const built: Record<string, FargateService> = {};
     for (const spec of [...servers, ...clients]) {
+      await nextTurn();
       const after = spec.serviceConnect.server ? [] : servers.map((s) => built[s.name].service);
       built[spec.name] = new FargateService(
         `${name}-${spec.name}`,
@@ -108,18 +131,14 @@ export class RegionalFootprint extends pulumi.ComponentResource {
     }
     for (const spec of plan.services) this.services[spec.name] = built[spec.name];
     if (plan.batch) {
-      this.batch = new BatchEnvironment(
+      await nextTurn();
+      this.batchEnvironment = new BatchEnvironment(
         `${name}-batch`,
         { region: plan.region, vpcId: this.network.vpcId, subnetIds: this.network.privateSubnetIds, plan: plan.batch, accountId, partition },
         { parent: this },
       );
     }
 
-    this.vpcId = this.network.vpcId;
-    this.clusterName = this.cluster.clusterName;
-    this.clusterArn = this.cluster.clusterArn;
-    this.albDnsName = this.alb?.dnsName;
-    this.albZoneId = this.alb?.zoneId;
     this.registerOutputs({ vpcId: this.vpcId, clusterName: this.clusterName, clusterArn: this.clusterArn, albDnsName: this.albDnsName });
   }
 }

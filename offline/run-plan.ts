@@ -56,7 +56,8 @@ export async function runProgram(recorder: Recorder, input: ProgramInput): Promi
   const restoreClock = setClock(() => now);
   let exported: unknown;
   try {
-    exported = require(entry);
+    // index.ts exports the promise of fleet()'s outputs (it builds region by region).
+    exported = await require(entry);
   } finally {
     restoreClock();
   }

@@ -2,6 +2,8 @@
  * Mocha root hook: the Pulumi mock runtime is set once for the whole process (mocha shares one),
  * and what the recorder saw is forgotten before every test.
  */
+// First: defers SDK modules this program never uses (runtime/lazy-modules.ts).
+import "../runtime/boot";
 import * as pulumi from "@pulumi/pulumi";
 import { Recorder } from "../offline/mocks";
 import { installCheapPromises } from "../runtime/promises";

@@ -16,6 +16,8 @@
  * registered resource next to a bare `require("@pulumi/aws")` in the same process; then the slope
  * (marginal ms and KiB per added resource) from the smallest to the largest size.
  */
+// First: defers SDK modules this program never uses (runtime/lazy-modules.ts).
+import "../runtime/boot";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";

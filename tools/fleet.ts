@@ -10,6 +10,8 @@
  * Progress goes to stderr (a live per-region view on a terminal, plain lines otherwise); the final
  * result goes to stdout (`--json`: one JSON document). Exit codes: see EXIT.
  */
+// First: defers SDK modules this program never uses (runtime/lazy-modules.ts).
+import "../runtime/boot";
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";

@@ -18,6 +18,8 @@
  * 4 with --verify: planned, but a check of the fleet verifier (verify/, docs/verify.md) fails. The
  * verification summary is always shown (and in --json as "verification").
  */
+// First: defers SDK modules this program never uses (runtime/lazy-modules.ts).
+import "../runtime/boot";
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";

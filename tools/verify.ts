@@ -4,6 +4,8 @@
  *
  * Exit codes: 0 every check holds; 4 a check fails; 2 invalid stack config; 1 usage or error.
  */
+// First: defers SDK modules this program never uses (runtime/lazy-modules.ts).
+import "../runtime/boot";
 import { verifyMain } from "../verify/cli";
 
 if (require.main === module) {

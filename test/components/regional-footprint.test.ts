@@ -39,6 +39,24 @@ describe("RegionalFootprint", () => {
     });
   });
 
+  it("builds its services after the constructor returns; `ready` resolves when they exist, and rejects with what a part threw", async () => {
+    const provider = new aws.Provider("aws-sa-east-1", { region: "sa-east-1" });
+    const empty = new RegionalFootprint("sa-east-1", { plan: regionPlan("sa-east-1") }, { provider });
+    await empty.ready;
+    expect(empty.services).to.deep.equal({});
+    // A service spec no planner would produce (no serviceConnect): the part throws while the region
+    // is built, after the constructor has returned; the error reaches whoever awaits `ready` (the
+    // program), not an unhandled rejection.
+    const broken = { ...regionPlan("sa-east-1"), clusterName: "ecs-fleet-broken", services: [{ name: "bad" } as unknown as RegionPlan["services"][number]] };
+    const footprint = new RegionalFootprint("sa-east-1-broken", { plan: broken }, { provider });
+    const err = await footprint.ready.then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(err).to.be.instanceOf(TypeError);
+    expect(String(err?.message)).to.match(/reading .server./);
+  });
+
   it("refuses to build a network without an explicit aws provider (no implicit default provider)", () => {
     expect(() => new Network("orphan", { spec: regionPlan("eu-west-1").network })).to.throw(/explicit aws provider/);
   });

@@ -8,7 +8,7 @@ const ROOT = path.resolve(__dirname, "..", "..");
 const NOW = "2026-11-24T00:00:00Z";
 
 function plan(args: string[]) {
-  const r = spawnSync(process.execPath, ["--require", "tsx/cjs", path.join(ROOT, "tools", "plan.ts"), ...args, "--now", NOW], { cwd: ROOT, encoding: "utf8" });
+  const r = spawnSync(process.execPath, [path.join(ROOT, "launch.js"), "tools/plan.ts", ...args, "--now", NOW], { cwd: ROOT, encoding: "utf8" });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -81,14 +81,14 @@ describe("verify: the recorded plan and the command", function () {
 
     it("exit 2 on an invalid stack config, every problem on stderr", () => {
       const file = tmp("Pulumi.bad.yaml", "config:\n  aws:region: eu-west-1\n  ecs-fleet:services:\n    web: { image: x, cpu: 3, memory: 1 }\n");
-      const r = spawnSync(process.execPath, ["--require", "tsx/cjs", path.join(ROOT, "tools", "verify.ts"), "--config-file", file], { cwd: ROOT, encoding: "utf8" });
+      const r = spawnSync(process.execPath, [path.join(ROOT, "launch.js"), "tools/verify.ts", "--config-file", file], { cwd: ROOT, encoding: "utf8" });
       expect(r.status, r.stderr).to.equal(2);
       expect(r.stderr).to.match(/invalid stack config/);
       expect(r.stdout).to.equal("");
     });
 
     it("npm run plan -- --json carries the verification and each resource's dependencies and options; --verify exits 4 only on a failing check", () => {
-      const r = spawnSync(process.execPath, ["--require", "tsx/cjs", path.join(ROOT, "tools", "plan.ts"), "--stack", "dev", "--json", "--verify", "--now", "2026-11-24T00:00:00Z"], { cwd: ROOT, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+      const r = spawnSync(process.execPath, [path.join(ROOT, "launch.js"), "tools/plan.ts", "--stack", "dev", "--json", "--verify", "--now", "2026-11-24T00:00:00Z"], { cwd: ROOT, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
       const doc = JSON.parse(r.stdout);
       expect(doc.verification.checks.map((c: any) => c.check)).to.deep.equal(["routing", "health", "network", "iam", "order", "quotas", "api-shapes"]);
       expect(doc.resources.every((x: any) => Array.isArray(x.dependencies) && typeof x.options === "object")).to.equal(true);

@@ -14,6 +14,24 @@
  * https://states-language.net/spec.html
  */
 import aslValidator from "asl-validator";
+
+/**
+ * asl-validator compiles its JSON schemas anew on every call (~200 ms), and the same definition is
+ * checked again and again (every region's copy of a chain, every run of a test process): results
+ * by definition text. The validator is a pure function of the definition.
+ */
+const aslResults = new Map<string, { isValid: boolean; errors: unknown[] }>();
+function validateAsl(def: unknown): { isValid: boolean; errors: unknown[] } {
+  const key = JSON.stringify(def);
+  let result = aslResults.get(key);
+  if (!result) {
+    // The validator annotates states (QueryLanguage) in place: give it a copy.
+    const { isValid, errors } = aslValidator(JSON.parse(key));
+    result = { isValid, errors: [...errors] };
+    aslResults.set(key, result);
+  }
+  return result;
+}
 import { Check, CheckResult, Failure } from "../types";
 import { Model, Res, parseJson } from "../model";
 import { T } from "../fleet";
@@ -107,7 +125,7 @@ export const apiShapes: Check = {
         failures.push({ urn: sm.urn, message: `state machine ${sm.name}: definition is not JSON` });
         continue;
       }
-      const { isValid, errors } = aslValidator(def as any);
+      const { isValid, errors } = validateAsl(def);
       if (!isValid) for (const e of errors) failures.push({ urn: sm.urn, message: `state machine ${sm.name}: ${(e as any).message ?? JSON.stringify(e)}${(e as any).path ? ` at ${(e as any).path}` : ""}` });
     }
     return { check: "api-shapes", examined: { taskDefinitions: tds.length, services: svcs.length, jobDefinitions: jds.length, stateMachines: sms.length }, failures };

@@ -1,0 +1,72 @@
+/**
+ * runtime/lazy-modules.ts: `@pulumi/pulumi` loads without the TypeScript compiler and
+ * `@npmcli/arborist` (two thirds of its load time), and the function serialization that needs them
+ * still works, loading them when it runs. Each case is a fresh process: a module cache is per process.
+ */
+import { expect } from "chai";
+import { spawnSync } from "child_process";
+import * as path from "path";
+import { DEFERRED_SDK_REQUIRES } from "../../runtime/lazy-modules";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+
+/**
+ * Runs `script` in a fresh plain Node process (after the compiled runtime/boot — what launch.js
+ * runs; test/setup.ts keeps dist/ current — unless `boot` is false); its last stdout line as JSON.
+ */
+function fresh(script: string, opts: { boot?: boolean; env?: Record<string, string> } = {}) {
+  const prelude = opts.boot === false ? "" : `require("./dist/runtime/boot");`;
+  const r = spawnSync(process.execPath, ["-e", prelude + script], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, PULUMI_ECS_FLEET_EAGER_SDK: "", ...opts.env },
+  });
+  expect(r.status, r.stderr).to.equal(0);
+  return JSON.parse(r.stdout.trim().split("\n").pop()!);
+}
+
+/** What of the deferred modules is in the module cache. */
+const LOADED = `const loaded = () => ({ typescript: Object.keys(require.cache).some((f) => /node_modules\\/typescript\\/lib\\/typescript\\.js$/.test(f)), arborist: Object.keys(require.cache).some((f) => /node_modules\\/@npmcli\\/arborist\\//.test(f)) });`;
+
+describe("runtime: SDK modules loaded on first use (runtime/lazy-modules.ts)", function () {
+  this.timeout(60000);
+
+  it("loads @pulumi/pulumi and @pulumi/aws without the TypeScript compiler or @npmcli/arborist", () => {
+    const out = fresh(`${LOADED} require("@pulumi/pulumi"); require("@pulumi/aws"); console.log(JSON.stringify(loaded()));`);
+    expect(out).to.deep.equal({ typescript: false, arborist: false });
+  });
+
+  it("without the hook (no boot, or PULUMI_ECS_FLEET_EAGER_SDK=1) the SDK loads both at start-up, as it always did", () => {
+    const script = `${LOADED} require("@pulumi/pulumi"); console.log(JSON.stringify(loaded()));`;
+    expect(fresh(script, { boot: false })).to.deep.equal({ typescript: true, arborist: true });
+    expect(fresh(script, { env: { PULUMI_ECS_FLEET_EAGER_SDK: "1" } })).to.deep.equal({ typescript: true, arborist: true });
+  });
+
+  it("still serializes a function (TypeScript parses it on first use) and computes code paths (arborist on first use)", () => {
+    const out = fresh(
+      `${LOADED} const pulumi = require("@pulumi/pulumi"); const before = loaded();
+       const factor = 6;
+       (async () => {
+         const sf = await pulumi.runtime.serializeFunction((x) => x * factor);
+         const afterSerialize = loaded();
+         const paths = await pulumi.runtime.computeCodePaths({ extraIncludePackages: ["yaml"] });
+         const fn = new Function("exports", "require", sf.text + "; return exports." + sf.exportName + ";")({}, require);
+         console.log(JSON.stringify({ before, afterSerialize, after: loaded(), result: fn(7), yaml: [...paths.keys()].some((p) => p.includes("node_modules/yaml")) }));
+       })().catch((e) => { console.error(e); process.exit(1); });`,
+    );
+    expect(out.before).to.deep.equal({ typescript: false, arborist: false });
+    expect(out.afterSerialize.typescript).to.equal(true);
+    expect(out.after).to.deep.equal({ typescript: true, arborist: true });
+    expect(out.result).to.equal(42);
+    expect(out.yaml).to.equal(true);
+  });
+
+  it("defers only files of @pulumi/pulumi that exist in the pinned SDK (so the hook matches something)", () => {
+    const sdk = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+    for (const d of DEFERRED_SDK_REQUIRES) {
+      const from = path.join(sdk, d.from);
+      expect(require("fs").existsSync(from), from).to.equal(true);
+      expect(require("fs").readFileSync(from, "utf8")).to.include(`require("${d.request}")`);
+    }
+  });
+});
