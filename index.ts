@@ -10,6 +10,7 @@
 // First: defers SDK modules this program never uses (runtime/lazy-modules.ts).
 import "./runtime/boot";
 import { installCheapPromises } from "./runtime/promises";
+import { quietSdkDebugLogs } from "./runtime/quiet-sdk-log";
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
@@ -21,6 +22,8 @@ import { PROJECT_ROOT } from "./runtime/root";
 
 // Before any resource: the runtime's per-promise stack strings cost most of the run (runtime/promises.ts).
 installCheapPromises();
+// And the SDK's per-resource debug messages, one engine RPC each (runtime/quiet-sdk-log.ts).
+quietSdkDebugLogs();
 
 /** Runs the stack-file reader's checks on `Pulumi.<stack>.yaml` next to this program, if present. */
 function checkStackFile(): void {

@@ -52,8 +52,11 @@ function staleSource() {
 function resolveEntry(entry) {
   const stale = staleSource();
   if (stale === undefined) {
-    // Before the program's modules load: Node caches a module's source map only if maps are on when it compiles.
-    process.setSourceMapsEnabled(true);
+    // Before the program's modules load: Node caches a module's source map only if maps are on when
+    // it compiles. Not when a stack-trace hook is installed already: the SDK's runner (`pulumi up`)
+    // loads source-map-support, which maps every frame itself from the same .map files, and with a
+    // hook in place Node would load and parse every module's map for nothing.
+    if (typeof Error.prepareStackTrace !== "function") process.setSourceMapsEnabled(true);
     return path.join(ROOT, "dist", entry.replace(/\.ts$/, ".js"));
   }
   process.stderr.write(`launch.js: dist/ is older than ${stale}; running the TypeScript through tsx (run \`npm run build\` to start faster)\n`);

@@ -314,10 +314,10 @@ export class Recorder {
 
   /**
    * Wraps the mock monitor so every registration is recorded with what `MockResourceArgs` leaves out
-   * (parent, providers map, options). Call right after `setMocks`.
+   * (parent, providers map, options). Call right after `setMocks` (the runtime's monitor), or give
+   * the monitor to wrap (offline/engine.ts serves one over gRPC).
    */
-  attach(): void {
-    const monitor: any = (pulumi.runtime as any).getMonitor();
+  attach(monitor: any = (pulumi.runtime as any).getMonitor()): void {
     if (!monitor || typeof monitor.registerResource !== "function") {
       throw new Error("Recorder.attach: call pulumi.runtime.setMocks first");
     }

@@ -123,10 +123,43 @@ function rawAfterOf(rawBatch: unknown, parsed: Record<string, unknown>): Record<
   return out;
 }
 
+/** Recent results of `validateConfig`, by input (most recent last). */
+const recentResults = new Map<string, ValidationResult>();
+/** How many results `validateConfig` keeps. */
+const RECENT_RESULTS = 256;
+
+/** Freezes `value` and everything reachable from it. */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+  }
+  return value;
+}
+
 /**
  * Validates a whole stack config. Never throws for bad input: every problem comes back as an issue.
+ *
+ * A pure function of `raw` and `ctx`, and asked the same question often — `npm run plan` and the
+ * tests validate before running the program, which validates again; the Automation API validates
+ * before every command of a rollout — so the last 256 results are kept, by input, and handed out
+ * again. A result is frozen (deeply): nobody can change what another caller will read.
  */
 export function validateConfig(raw: Record<string, string>, ctx: ValidationContext): ValidationResult {
+  const key = JSON.stringify([Object.entries(raw).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)), ctx.stack, ctx.project, ctx.now.getTime()]);
+  const known = recentResults.get(key);
+  if (known) {
+    recentResults.delete(key);
+    recentResults.set(key, known);
+    return known;
+  }
+  const result = deepFreeze(validateUncached(raw, ctx));
+  recentResults.set(key, result);
+  if (recentResults.size > RECENT_RESULTS) recentResults.delete(recentResults.keys().next().value as string);
+  return result;
+}
+
+function validateUncached(raw: Record<string, string>, ctx: ValidationContext): ValidationResult {
   const issues: ConfigIssue[] = [];
   const seen = new Set<string>();
   const add: AddIssue = (path, message) => {

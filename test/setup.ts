@@ -7,9 +7,12 @@ import "../runtime/boot";
 import * as pulumi from "@pulumi/pulumi";
 import { Recorder } from "../offline/mocks";
 import { installCheapPromises } from "../runtime/promises";
+import { quietSdkDebugLogs } from "../runtime/quiet-sdk-log";
 
 // What index.ts does before the program: components tested on their own run the same runtime.
 installCheapPromises();
+// And the SDK's per-resource debug messages, one engine RPC each (runtime/quiet-sdk-log.ts).
+quietSdkDebugLogs();
 
 /**
  * Once, before any test file loads (and before mocha's parallel workers start): bring dist/ up to

@@ -28,6 +28,7 @@ import { KNOWN_REGIONS, partitionOf } from "../stacks/regions";
 import { Recorder } from "../offline/mocks";
 import { PROJECT, runProgram } from "../offline/run-plan";
 import { PROJECT_ROOT } from "../runtime/root";
+import { runWithRunner, startFakeEngine } from "../offline/engine";
 
 const DEFAULT_SIZES: [number, number][] = [
   [2, 2],
@@ -126,6 +127,49 @@ async function runCase(regions: number, services: number): Promise<CaseResult> {
   };
 }
 
+/** One measurement of the program as `pulumi up` runs it: the SDK's runner against the stand-in engine. */
+export interface RunnerCaseResult {
+  regions: number;
+  services: number;
+  resources: number;
+  /** The runner process: wall, CPU (user+sys), peak RSS. */
+  wallMs: number;
+  cpuMs: number;
+  peakRssKiB: number;
+  /** Runner start to the first registration the engine answered. */
+  firstRegistrationMs: number;
+  /** Log RPCs the program sent the engine. */
+  logs: number;
+  program: string;
+}
+
+/**
+ * The program in `programDir` (default: this checkout) run by `@pulumi/pulumi/cmd/run` — the process
+ * the CLI's Node language host starts for `pulumi up` — against offline/engine.ts over gRPC.
+ */
+async function runnerCase(regions: number, services: number, programDir: string): Promise<RunnerCaseResult> {
+  const engine = await startFakeEngine(PROJECT, "bench");
+  try {
+    const r = await runWithRunner(engine, { programDir, project: PROJECT, stack: "bench", config: generatedConfig(regions, services), command: ["/usr/bin/time", "-f", "TIME %U %S %M"] });
+    const m = /TIME ([\d.]+) ([\d.]+) (\d+)/.exec(r.stderr);
+    if (r.code !== 0 || !m) throw new Error(`runner failed (${r.code}): ${r.stderr.trim().split("\n").slice(-5).join(" | ")}`);
+    return {
+      regions,
+      services,
+      // Without the stack resource, as the in-process measurement counts.
+      resources: engine.recorder.resources.filter((x) => x.type !== "pulumi:pulumi:Stack").length,
+      wallMs: Math.round(r.wallMs),
+      cpuMs: Math.round((Number(m[1]) + Number(m[2])) * 1000),
+      peakRssKiB: Number(m[3]),
+      firstRegistrationMs: Math.round(r.firstRegistrationMs),
+      logs: engine.logs.length,
+      program: programDir,
+    };
+  } finally {
+    await engine.stop();
+  }
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
@@ -152,6 +196,13 @@ function fleetCase(regions: number, services: number) {
 function bareCase() {
   const script = `require("@pulumi/aws"); process.stdout.write(JSON.stringify({ ms: Math.round(performance.now()) }) + "\\n");`;
   return timed(process.execPath, ["-e", script], { cwd: PROJECT_ROOT });
+}
+
+/** One runner measurement in a fresh process (the engine's own process: `--runner-case`). */
+function runnerMeasurement(regions: number, services: number, programDir: string): RunnerCaseResult {
+  const r = spawnSync(process.execPath, [path.join(PROJECT_ROOT, "launch.js"), "tools/bench.ts", "--runner-case", String(regions), String(services), programDir], { cwd: PROJECT_ROOT, encoding: "utf8", maxBuffer: 64 << 20 });
+  if (r.status !== 0) throw new Error(`runner case ${regions}×${services} (${programDir}) failed (${r.status}): ${(r.stderr ?? "").trim().split("\n").slice(-3).join(" | ")}`);
+  return JSON.parse(r.stdout.trim().split("\n").pop()!) as RunnerCaseResult;
 }
 
 const PEER_DIR = path.join(PROJECT_ROOT, "bench", "cdk-peer");
@@ -184,15 +235,26 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${JSON.stringify(await runCase(Number(argv[1]), Number(argv[2])))}\n`);
     return;
   }
+  if (argv[0] === "--runner-case") {
+    process.stdout.write(`${JSON.stringify(await runnerCase(Number(argv[1]), Number(argv[2]), path.resolve(argv[3] ?? PROJECT_ROOT)))}\n`);
+    // The engine's gRPC server and this process's mock runtime hold handles: leave now.
+    process.exit(0);
+  }
   let sizes = DEFAULT_SIZES;
   let runs = 3;
   let peer = false;
+  let runner = false;
+  let base: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === "--sizes") sizes = parseSizes(argv[++i] ?? "");
     else if (argv[i] === "--runs") runs = Math.max(1, Number(argv[++i]));
     else if (argv[i] === "--peer") peer = true;
-    else throw new Error(`unknown argument ${argv[i]}; usage: npm run bench -- [--sizes 2x2,20x20] [--runs 3] [--peer]`);
+    else if (argv[i] === "--runner") runner = true;
+    else if (argv[i] === "--base") base = path.resolve(argv[++i] ?? "");
+    else throw new Error(`unknown argument ${argv[i]}; usage: npm run bench -- [--sizes 2x2,20x20] [--runs 3] [--peer] [--runner [--base <checkout>]]`);
   }
+  if (base && !runner) throw new Error("--base compares the runner measurement: give --runner too");
+  if (base && !fs.existsSync(path.join(base, "package.json"))) throw new Error(`--base ${base}: no package.json there (a checkout of ecs-fleet with node_modules and dist/)`);
   if (peer) ensurePeer();
   console.log(`ecs-fleet bench: ${runs} run(s) per size, alternating${peer ? " with the CDK peer" : ""}; load average ${os.loadavg()[0].toFixed(2)} at start, ${os.cpus().length} CPUs`);
 
@@ -201,6 +263,8 @@ async function main(argv: string[]): Promise<void> {
   const cdk = new Map<string, Sample[]>();
   const cdkOff = new Map<string, Sample[]>();
   const bare: Sample[] = [];
+  const viaRunner = new Map<string, RunnerCaseResult[]>();
+  const viaRunnerBase = new Map<string, RunnerCaseResult[]>();
   const key = (r: number, s: number) => `${r}x${s}`;
   const push = (m: Map<string, Sample[]>, k: string, v: Sample) => m.set(k, [...(m.get(k) ?? []), v]);
   for (let run = 0; run < runs; run++) {
@@ -211,6 +275,16 @@ async function main(argv: string[]): Promise<void> {
       const f = fleetCase(r, s);
       note("ecs-fleet", f);
       push(fleet, key(r, s), f);
+      if (runner) {
+        const x = runnerMeasurement(r, s, PROJECT_ROOT);
+        console.error(`run ${run + 1}/${runs} ${r}×${s} runner: ${f2(x.wallMs / 1000)} s wall, ${f2(x.cpuMs / 1000)} s CPU, ${f0(x.peakRssKiB / 1024)} MiB, ${x.logs} log RPCs`);
+        viaRunner.set(key(r, s), [...(viaRunner.get(key(r, s)) ?? []), x]);
+        if (base) {
+          const b = runnerMeasurement(r, s, base);
+          console.error(`run ${run + 1}/${runs} ${r}×${s} runner, base: ${f2(b.wallMs / 1000)} s wall, ${f2(b.cpuMs / 1000)} s CPU, ${f0(b.peakRssKiB / 1024)} MiB, ${b.logs} log RPCs`);
+          viaRunnerBase.set(key(r, s), [...(viaRunnerBase.get(key(r, s)) ?? []), b]);
+        }
+      }
       if (peer) {
         const c = peerCase(r, s, true);
         note("CDK synth", c);
@@ -271,6 +345,20 @@ async function main(argv: string[]): Promise<void> {
           f2(rss(fl) / rss(c)),
         ].join("\t"),
       );
+    }
+  }
+  if (runner) {
+    console.log(`\nas pulumi up runs it: @pulumi/pulumi/cmd/run (the CLI's Node language host's runner) against the stand-in engine over gRPC (offline/engine.ts); the runner process, medians${base ? `; base: ${base}` : ""}`);
+    console.log(["size", "resources", "wall s", "CPU s", "ms/resource (CPU)", "peak RSS MiB", "first registration ms", "log RPCs", ...(base ? ["base wall s", "base CPU s", "base peak RSS MiB", "base first registration ms", "base log RPCs", "CPU now / base"] : [])].join("\t"));
+    for (const [r, s] of sizes) {
+      const xs = viaRunner.get(key(r, s))!;
+      const m = (f: (x: RunnerCaseResult) => number, ys = xs) => median(ys.map(f));
+      const cells = [`${r}×${s}`, xs[0].resources, f2(m((x) => x.wallMs) / 1000), f2(m((x) => x.cpuMs) / 1000), f2(m((x) => x.cpuMs) / xs[0].resources), f0(m((x) => x.peakRssKiB) / 1024), f0(m((x) => x.firstRegistrationMs)), xs[0].logs];
+      if (base) {
+        const bs = viaRunnerBase.get(key(r, s))!;
+        cells.push(f2(m((x) => x.wallMs, bs) / 1000), f2(m((x) => x.cpuMs, bs) / 1000), f0(m((x) => x.peakRssKiB, bs) / 1024), f0(m((x) => x.firstRegistrationMs, bs)), bs[0].logs, f2(m((x) => x.cpuMs) / m((x) => x.cpuMs, bs)));
+      }
+      console.log(cells.join("\t"));
     }
   }
   console.log(`\nload average ${loadEnd.toFixed(2)} at end: wall times above ~1 × CPUs are contended; compare CPU.`);

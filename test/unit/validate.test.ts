@@ -156,3 +156,30 @@ describe("validateConfig", () => {
     ]);
   });
 });
+
+describe("validateConfig: recent results kept by input", () => {
+  it("hands the same input the same result, frozen; any other stack, clock or key is validated afresh", () => {
+    const raw = rawConfig(validConfig());
+    const first = validateConfig(raw, CTX);
+    // The same question in a copy of the map, keys in another order: the same answer object.
+    const reordered = Object.fromEntries(Object.entries(raw).reverse());
+    expect(validateConfig(reordered, { ...CTX })).to.equal(first);
+    expect(Object.isFrozen(first)).to.equal(true);
+    if (!first.ok) throw new Error("fixture invalid");
+    expect(Object.isFrozen(first.config.services.web)).to.equal(true);
+    expect(() => {
+      (first.config.services.web as { desiredCount: number }).desiredCount = 9;
+    }).to.throw(TypeError);
+    expect(validateConfig(raw, { ...CTX, stack: "prod" })).to.not.equal(first);
+    expect(validateConfig(raw, { ...CTX, now: new Date("2026-11-25T00:00:00Z") })).to.not.equal(first);
+    expect(validateConfig({ ...raw, "ecs-fleet:account": '"123456789012"' }, CTX)).to.not.equal(first);
+  });
+
+  it("keeps the problems of an invalid input too, and never mixes two inputs' answers", () => {
+    const bad = rawConfig(withService({ ...WEB, cpu: 3 }));
+    const a = validateConfig(bad, CTX);
+    expect(a.ok).to.equal(false);
+    expect(validateConfig(bad, CTX)).to.equal(a);
+    expect(validateConfig(rawConfig(validConfig()), CTX).ok).to.equal(true);
+  });
+});
