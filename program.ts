@@ -2,7 +2,7 @@
  * The ecs-fleet program: from a plan to providers, components and stack outputs. `index.ts` runs it
  * for `pulumi up`; `npm run plan` and the tests run the very same code under the mock runtime.
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "./components/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { FleetPlan } from "./stacks/plan";
 import { providerName } from "./stacks/naming";

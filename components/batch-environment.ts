@@ -10,7 +10,7 @@
  * and only then deletes the old one — which AWS refuses while a queue still uses it. See "Compute environment replacement" in README.md.
  */
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "@pulumi/aws";
+import * as aws from "./aws";
 import type { BatchChainSpec, BatchRegionPlan } from "../stacks/batch-plan";
 import { serviceTrustPolicy } from "./iam";
 import { assertSecretsReadable, containerEnvironment, containerSecrets, executionRoleStatements, secretReadStatements } from "./container-env";

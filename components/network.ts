@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import * as aws from "./aws";
 // The ec2 module alone: the package index also loads awsx.ecs, which loads the AWS SDK's ECS client (~100 ms).
 import * as awsxEc2 from "@pulumi/awsx/ec2";
 import * as pulumi from "@pulumi/pulumi";

@@ -15,11 +15,22 @@ import { ROOT, sharedRun } from "../helpers";
 
 const NOW = new Date();
 
-async function runDev(env: NodeJS.ProcessEnv = {}): Promise<{ engine: FakeEngine; result: RunnerResult }> {
-  const file = readStackFile(path.join(ROOT, "Pulumi.dev.yaml"));
+/** The dev stack's config. */
+function devConfig(): Record<string, string> {
+  return readStackFile(path.join(ROOT, "Pulumi.dev.yaml")).raw;
+}
+
+/** A one-region, one-service config (a quicker run where only the log traffic matters). */
+const SMALL: Record<string, string> = {
+  "aws:region": "eu-west-1",
+  "ecs-fleet:regions": JSON.stringify({ "eu-west-1": { cidr: "10.0.0.0/16", azCount: 2, natGateways: "none" } }),
+  "ecs-fleet:services": JSON.stringify({ web: { image: "public.ecr.aws/nginx/nginx:1.27", cpu: 256, memory: 512 } }),
+};
+
+async function runDev(env: NodeJS.ProcessEnv = {}, config = devConfig()): Promise<{ engine: FakeEngine; result: RunnerResult }> {
   const engine = await startFakeEngine(PROJECT, "dev");
   try {
-    const result = await runWithRunner(engine, { programDir: ROOT, project: PROJECT, stack: "dev", config: file.raw, env });
+    const result = await runWithRunner(engine, { programDir: ROOT, project: PROJECT, stack: "dev", config, env });
     return { engine, result };
   } finally {
     await engine.stop();
@@ -67,7 +78,7 @@ describe("offline engine: the program under the SDK's runner, over gRPC (offline
     const sdkDebug = (e: FakeEngine) =>
       e.logs.filter((l) => l.severity === "debug" && /^(Registering resource|RegisterResource RPC|Invoking function|, obj=)/.test(l.message) && !/pulumi:pulumi:Stack|ecs-fleet-dev\[/.test(l.message)).length;
     expect(sdkDebug(run.engine)).to.equal(0);
-    const verbose = await runDev({ PULUMI_ECS_FLEET_SDK_DEBUG: "1" });
+    const verbose = await runDev({ PULUMI_ECS_FLEET_SDK_DEBUG: "1" }, SMALL);
     expect(verbose.result.code, verbose.result.stderr).to.equal(0);
     expect(sdkDebug(verbose.engine)).to.be.at.least(3 * (verbose.engine.recorder.resources.length - 1));
   });

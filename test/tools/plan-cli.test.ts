@@ -9,10 +9,19 @@ const ROOT = path.resolve(__dirname, "..", "..");
 /** A fixed clock for the policy rules: the shipped activations (2026-12-20) are 26 days ahead of it. */
 const NOW = "2026-11-24T00:00:00Z";
 
+/** Results by arguments: tests asking the same of the command share one process (the files they name do not change). */
+const runs = new Map<string, { code: number | null; stdout: string; stderr: string }>();
+
 /** What `npm run plan` runs: launch.js (the compiled program when dist/ is current, else tsx). */
 function plan(args: string[]) {
-  const r = spawnSync(process.execPath, [path.join(ROOT, "launch.js"), "tools/plan.ts", ...args], { cwd: ROOT, encoding: "utf8" });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  const key = JSON.stringify(args);
+  let result = runs.get(key);
+  if (!result) {
+    const r = spawnSync(process.execPath, [path.join(ROOT, "launch.js"), "tools/plan.ts", ...args], { cwd: ROOT, encoding: "utf8" });
+    result = { code: r.status, stdout: r.stdout, stderr: r.stderr };
+    runs.set(key, result);
+  }
+  return result;
 }
 
 function tmpFile(name: string, text: string): string {
@@ -26,7 +35,7 @@ describe("npm run plan", function () {
   this.timeout(120000);
 
   it("prints the dev plan per region with its key facts", () => {
-    const r = plan(["--stack", "dev"]);
+    const r = plan(["--stack", "dev", "--now", NOW]);
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stdout).to.include("== eu-west-1 (provider aws-eu-west-1)");
     expect(r.stdout).to.include("VPC 10.10.0.0/16, 2 AZs, NAT single");
@@ -34,7 +43,7 @@ describe("npm run plan", function () {
   });
 
   it("--json prints one document with resources (urn, type, name, parent, provider, region, inputs) and outputs", () => {
-    const r = plan(["--stack", "prod", "--json"]);
+    const r = plan(["--stack", "prod", "--now", NOW, "--json"]);
     expect(r.code, r.stderr).to.equal(0);
     const doc = JSON.parse(r.stdout);
     expect(doc).to.include({ stack: "prod", project: "ecs-fleet" });

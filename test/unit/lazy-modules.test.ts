@@ -5,6 +5,7 @@
  */
 import { expect } from "chai";
 import { spawnSync } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
 import { DEFERRED_SDK_REQUIRES } from "../../runtime/lazy-modules";
 
@@ -31,20 +32,11 @@ const LOADED = `const loaded = () => ({ typescript: Object.keys(require.cache).s
 describe("runtime: SDK modules loaded on first use (runtime/lazy-modules.ts)", function () {
   this.timeout(60000);
 
-  it("loads @pulumi/pulumi and @pulumi/aws without the TypeScript compiler or @npmcli/arborist", () => {
-    const out = fresh(`${LOADED} require("@pulumi/pulumi"); require("@pulumi/aws"); console.log(JSON.stringify(loaded()));`);
-    expect(out).to.deep.equal({ typescript: false, arborist: false });
-  });
-
-  it("without the hook (no boot, or PULUMI_ECS_FLEET_EAGER_SDK=1) the SDK loads both at start-up, as it always did", () => {
-    const script = `${LOADED} require("@pulumi/pulumi"); console.log(JSON.stringify(loaded()));`;
-    expect(fresh(script, { boot: false })).to.deep.equal({ typescript: true, arborist: true });
-    expect(fresh(script, { env: { PULUMI_ECS_FLEET_EAGER_SDK: "1" } })).to.deep.equal({ typescript: true, arborist: true });
-  });
-
-  it("still serializes a function (TypeScript parses it on first use) and computes code paths (arborist on first use)", () => {
-    const out = fresh(
-      `${LOADED} const pulumi = require("@pulumi/pulumi"); const before = loaded();
+  /** One process: load the SDK and @pulumi/aws, then serialize a function and compute code paths. */
+  let lazy: { before: unknown; afterSerialize: { typescript: boolean }; after: unknown; result: number; yaml: boolean };
+  before(() => {
+    lazy = fresh(
+      `${LOADED} const pulumi = require("@pulumi/pulumi"); require("@pulumi/aws"); const before = loaded();
        const factor = 6;
        (async () => {
          const sf = await pulumi.runtime.serializeFunction((x) => x * factor);
@@ -54,19 +46,40 @@ describe("runtime: SDK modules loaded on first use (runtime/lazy-modules.ts)", f
          console.log(JSON.stringify({ before, afterSerialize, after: loaded(), result: fn(7), yaml: [...paths.keys()].some((p) => p.includes("node_modules/yaml")) }));
        })().catch((e) => { console.error(e); process.exit(1); });`,
     );
-    expect(out.before).to.deep.equal({ typescript: false, arborist: false });
-    expect(out.afterSerialize.typescript).to.equal(true);
-    expect(out.after).to.deep.equal({ typescript: true, arborist: true });
-    expect(out.result).to.equal(42);
-    expect(out.yaml).to.equal(true);
+  });
+
+  it("loads @pulumi/pulumi and @pulumi/aws without the TypeScript compiler or @npmcli/arborist", () => {
+    expect(lazy.before).to.deep.equal({ typescript: false, arborist: false });
+  });
+
+  it("without the hook (no boot, or PULUMI_ECS_FLEET_EAGER_SDK=1) the SDK loads both at start-up, as it always did", () => {
+    const script = `${LOADED} require("@pulumi/pulumi"); console.log(JSON.stringify(loaded()));`;
+    expect(fresh(script, { boot: false })).to.deep.equal({ typescript: true, arborist: true });
+    expect(fresh(script, { env: { PULUMI_ECS_FLEET_EAGER_SDK: "1" } })).to.deep.equal({ typescript: true, arborist: true });
+  });
+
+  it("still serializes a function (TypeScript parses it on first use) and computes code paths (arborist on first use)", () => {
+    expect(lazy.afterSerialize.typescript).to.equal(true);
+    expect(lazy.after).to.deep.equal({ typescript: true, arborist: true });
+    expect(lazy.result).to.equal(42);
+    expect(lazy.yaml).to.equal(true);
+  });
+
+  it("the program loads only the @pulumi/aws namespaces it uses (components/aws.ts), never the package index", () => {
+    const out = fresh(`require("./dist/program"); console.log(JSON.stringify({ index: Object.keys(require.cache).some((f) => f.endsWith("/node_modules/@pulumi/aws/index.js")), ecs: Object.keys(require.cache).some((f) => f.endsWith("/node_modules/@pulumi/aws/ecs/index.js")) }));`);
+    expect(out).to.deep.equal({ index: false, ecs: true });
+    // And no module of the program imports the index itself (components/aws.ts is the one door).
+    const files = ["program.ts", "index.ts", ...fs.readdirSync(path.join(ROOT, "components")).map((f) => path.join("components", f))].filter((f) => f.endsWith(".ts"));
+    // (Type-only imports are erased: `import type`, `export type`; comments are not code.)
+    for (const f of files) expect(fs.readFileSync(path.join(ROOT, f), "utf8"), f).to.not.match(/^(?!\s*(\*|\/\/|import type|export type)).*(from "@pulumi\/aws"|require\("@pulumi\/aws"\))/m);
   });
 
   it("defers only files of @pulumi/pulumi that exist in the pinned SDK (so the hook matches something)", () => {
     const sdk = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
     for (const d of DEFERRED_SDK_REQUIRES) {
       const from = path.join(sdk, d.from);
-      expect(require("fs").existsSync(from), from).to.equal(true);
-      expect(require("fs").readFileSync(from, "utf8")).to.include(`require("${d.request}")`);
+      expect(fs.existsSync(from), from).to.equal(true);
+      expect(fs.readFileSync(from, "utf8")).to.include(`require("${d.request}")`);
     }
   });
 });

@@ -53,10 +53,11 @@ describe("runtime: cheap debuggablePromise (runtime/promises.ts)", () => {
   });
 
   it("steps aside with PULUMI_DEBUG_PROMISE_LEAKS: the runtime's own, with stacks, stays", () => {
-    const script = `const ok = require("./runtime/promises").installCheapPromises(); const d = require("@pulumi/pulumi/runtime/debuggable"); const p = Promise.resolve(1); d.debuggablePromise(p, "x"); console.log(JSON.stringify({ ok, stack: typeof p._debugStackTrace }));`;
-    const on = node(["--require", "tsx/cjs", "-e", script], { PULUMI_DEBUG_PROMISE_LEAKS: "1" });
+    // The compiled module (what launch.js runs; test/setup.ts keeps dist/ current), in plain Node: no tsx start-up per process.
+    const script = `const ok = require("./dist/runtime/promises").installCheapPromises(); const d = require("@pulumi/pulumi/runtime/debuggable"); const p = Promise.resolve(1); d.debuggablePromise(p, "x"); console.log(JSON.stringify({ ok, stack: typeof p._debugStackTrace }));`;
+    const on = node(["-e", script], { PULUMI_DEBUG_PROMISE_LEAKS: "1" });
     expect(JSON.parse(on.stdout.trim()), on.stderr).to.deep.equal({ ok: false, stack: "string" });
-    const off = node(["--require", "tsx/cjs", "-e", script], { PULUMI_DEBUG_PROMISE_LEAKS: "" });
+    const off = node(["-e", script], { PULUMI_DEBUG_PROMISE_LEAKS: "" });
     expect(JSON.parse(off.stdout.trim()), off.stderr).to.deep.equal({ ok: true, stack: "undefined" });
   });
 });

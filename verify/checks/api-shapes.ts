@@ -13,29 +13,11 @@
  * https://docs.aws.amazon.com/batch/latest/APIReference/API_RegisterJobDefinition.html
  * https://states-language.net/spec.html
  */
-import aslValidator from "asl-validator";
-
-/**
- * asl-validator compiles its JSON schemas anew on every call (~200 ms), and the same definition is
- * checked again and again (every region's copy of a chain, every run of a test process): results
- * by definition text. The validator is a pure function of the definition.
- */
-const aslResults = new Map<string, { isValid: boolean; errors: unknown[] }>();
-function validateAsl(def: unknown): { isValid: boolean; errors: unknown[] } {
-  const key = JSON.stringify(def);
-  let result = aslResults.get(key);
-  if (!result) {
-    // The validator annotates states (QueryLanguage) in place: give it a copy.
-    const { isValid, errors } = aslValidator(JSON.parse(key));
-    result = { isValid, errors: [...errors] };
-    aslResults.set(key, result);
-  }
-  return result;
-}
 import { Check, CheckResult, Failure } from "../types";
 import { Model, Res, parseJson } from "../model";
 import { T } from "../fleet";
 import { shape, validateShape } from "../sdk-shapes";
+import { validateAsl } from "../asl";
 
 function pick(obj: Record<string, unknown>, keys: string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
