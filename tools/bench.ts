@@ -9,12 +9,19 @@
  *   npm run bench -- --sizes 2x2,20x20 --runs 5
  *   npm run bench -- --peer                also the AWS CDK v2 peer (bench/cdk-peer, installed on
  *                                          demand with npm ci): default synth and validation off
+ *   npm run bench -- --runner              also the program as `pulumi up` runs it: the SDK's own
+ *                                          runner (@pulumi/pulumi/cmd/run) against the stand-in engine
+ *                                          over gRPC (offline/engine.ts)
+ *   npm run bench -- --runner --base DIR   … and the same for another checkout (with node_modules and
+ *                                          dist/), side by side: before and after a change
  *   npm run bench -- --case 5 10           one measurement (5 regions, 10 services), as JSON
  *
  * Per size: process wall and CPU (user+sys), program time (validate, plan and run index.ts to the
  * last registration), ms and KiB per resource, peak RSS, time from process start to the first
- * registered resource next to a bare `require("@pulumi/aws")` in the same process; then the slope
- * (marginal ms and KiB per added resource) from the smallest to the largest size.
+ * registered resource next to a bare `require("@pulumi/aws")` in a fresh process; then the slope
+ * (marginal ms and KiB per added resource) from the smallest to the largest size. With --runner:
+ * the runner process's wall, CPU, peak RSS, time to the program's first registration and the log
+ * RPCs it sent.
  */
 // First: defers SDK modules this program never uses (runtime/lazy-modules.ts).
 import "../runtime/boot";
