@@ -84,6 +84,15 @@ describe("runtime: launch.js and stack traces", function () {
     expect(r.stdout).to.not.include("cidr.js");
   });
 
+  it("and under the SDK's runner (`pulumi up`), where launch.js leaves the mapping to the runner's source-map-support", () => {
+    // cmd/run loads source-map-support/register before the program; launch.js then does not turn Node's maps on.
+    const sms = require.resolve("source-map-support/register", { paths: [path.dirname(require.resolve("@pulumi/pulumi/package.json"))] });
+    const script = `if (typeof Error.prepareStackTrace !== "function") throw new Error("no hook"); ${THROW_FROM_CIDR.replace('"./stacks/cidr"', '"./dist/stacks/cidr"')}`;
+    const r = node(["--require", sms, "-e", script]);
+    expect(r.stdout, r.stderr).to.include(`${path.join("stacks", "cidr.ts")}:${CIDR_THROW_LINE}:`);
+    expect(r.stdout).to.not.include("cidr.js");
+  });
+
   it("and so does the same error under tsx (tests, and launch.js's fallback)", () => {
     const r = node(["--require", "tsx/cjs", "-e", THROW_FROM_CIDR]);
     expect(r.stdout, r.stderr).to.include(`${path.join("stacks", "cidr.ts")}:${CIDR_THROW_LINE}:`);
