@@ -24,7 +24,13 @@ export function resolveBase(base: string, stackFilePath: string, stack: string):
   const rel = path.relative(top.stdout.trim(), path.resolve(stackFilePath)).split(path.sep).join("/");
   const shown = spawnSync("git", ["-C", top.stdout.trim(), "show", `${base}:${rel}`], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   if (shown.status !== 0) throw new Error(`--diff ${base}: not a saved plan file, and git cannot show ${rel} at ${base}: ${shown.stderr.trim().split("\n")[0]}`);
-  const tmp = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "ecs-fleet-base-")), path.basename(stackFilePath));
-  fs.writeFileSync(tmp, shown.stdout);
-  return { kind: "ref", label: `${base}:${rel}`, stackFile: readStackFile(tmp, stack) };
+  // Read from a file of the same name (the reader's messages name it), then removed: nothing is left in the temp directory.
+  const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), "ecs-fleet-base-"));
+  try {
+    const tmp = path.join(tmpDir, path.basename(stackFilePath));
+    fs.writeFileSync(tmp, shown.stdout);
+    return { kind: "ref", label: `${base}:${rel}`, stackFile: readStackFile(tmp, stack) };
+  } finally {
+    fs.rmSync(tmpDir, { recursive: true, force: true });
+  }
 }

@@ -24,8 +24,12 @@ function plan(args: string[]) {
   return result;
 }
 
+/** Temp directories of this file's tests, removed after them. */
+const tmpDirs: string[] = [];
+
 function tmpFile(name: string, text: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ecs-fleet-plan-"));
+  tmpDirs.push(dir);
   const file = path.join(dir, name);
   fs.writeFileSync(file, text);
   return file;
@@ -33,6 +37,9 @@ function tmpFile(name: string, text: string): string {
 
 describe("npm run plan", function () {
   this.timeout(120000);
+  after(() => {
+    for (const d of tmpDirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+  });
 
   it("prints the dev plan per region with its key facts", () => {
     const r = plan(["--stack", "dev", "--now", NOW]);

@@ -7,8 +7,8 @@ import * as path from "path";
 const ROOT = path.resolve(__dirname, "..", "..");
 const NOW = "2026-11-24T00:00:00Z";
 
-function plan(args: string[]) {
-  const r = spawnSync(process.execPath, [path.join(ROOT, "launch.js"), "tools/plan.ts", ...args, "--now", NOW], { cwd: ROOT, encoding: "utf8" });
+function plan(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const r = spawnSync(process.execPath, [path.join(ROOT, "launch.js"), "tools/plan.ts", ...args, "--now", NOW], { cwd: ROOT, encoding: "utf8", env: { ...process.env, ...env } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -22,6 +22,8 @@ describe("npm run plan: review flags (--diff, --cost, --diagram)", function () {
   let dir: string;
   let file: string;
   let byRef: ReturnType<typeof plan>;
+  /** The temp directory of the `--diff <git ref>` run (TMPDIR): where the base stack file is written, and removed. */
+  let tmpOfRun: string;
 
   before(() => {
     // A repository whose committed stack file is the shipped dev stack; the working tree resizes api.
@@ -35,7 +37,17 @@ describe("npm run plan: review flags (--diff, --cost, --diagram)", function () {
     const from = "    api:\n      image: public.ecr.aws/docker/library/httpd:2.4\n      cpu: 256\n      memory: 512\n";
     expect(src).to.include(from);
     fs.writeFileSync(file, src.replace(from, "    api:\n      image: public.ecr.aws/docker/library/httpd:2.4\n      cpu: 512\n      memory: 1024\n"));
-    byRef = plan(["--config-file", file, "--diff", "HEAD", "--json", "--diagram", path.join(dir, "fleet.mmd")]);
+    tmpOfRun = fs.mkdtempSync(path.join(os.tmpdir(), "ecs-fleet-review-tmp-"));
+    byRef = plan(["--config-file", file, "--diff", "HEAD", "--json", "--diagram", path.join(dir, "fleet.mmd")], { TMPDIR: tmpOfRun });
+  });
+
+  after(() => {
+    for (const d of [dir, tmpOfRun]) if (d) fs.rmSync(d, { recursive: true, force: true });
+  });
+
+  it("--diff <git ref> leaves nothing in the temp directory (the base stack file is removed once read)", () => {
+    expect(byRef.code, byRef.stderr).to.equal(0);
+    expect(fs.readdirSync(tmpOfRun).filter((f) => f.startsWith("ecs-fleet-base-"))).to.deep.equal([]);
   });
 
   it("--diff <git ref> plans the stack file at that ref with this code and prints one JSON document", () => {

@@ -8,8 +8,13 @@ import { VerifiablePlan } from "../../verify/types";
 import { copy, find, shippedStack } from "./fixtures";
 import { ROOT } from "../helpers";
 
+/** Temp directories of this file's tests, removed after them. */
+const tmpDirs: string[] = [];
+
 function tmp(name: string, text: string): string {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "ecs-fleet-verify-")), name);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ecs-fleet-verify-"));
+  tmpDirs.push(dir);
+  const file = path.join(dir, name);
   fs.writeFileSync(file, text);
   return file;
 }
@@ -22,6 +27,9 @@ async function verifyCli(argv: string[]) {
 }
 
 describe("verify: the recorded plan and the command", function () {
+  after(() => {
+    for (const d of tmpDirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+  });
   this.timeout(180000);
   let prod: VerifiablePlan;
   before(async () => {
