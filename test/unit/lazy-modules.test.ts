@@ -27,13 +27,19 @@ function fresh(script: string, opts: { boot?: boolean; env?: Record<string, stri
 }
 
 /** What of the deferred modules is in the module cache. */
-const LOADED = `const loaded = () => ({ typescript: Object.keys(require.cache).some((f) => /node_modules\\/typescript\\/lib\\/typescript\\.js$/.test(f)), arborist: Object.keys(require.cache).some((f) => /node_modules\\/@npmcli\\/arborist\\//.test(f)) });`;
+const LOADED = `const loaded = () => { const ks = Object.keys(require.cache); return {
+  typescript: ks.some((f) => /node_modules\\/typescript\\/lib\\/typescript\\.js$/.test(f)),
+  arborist: ks.some((f) => /node_modules\\/@npmcli\\/arborist\\//.test(f)),
+  normalize: ks.some((f) => /node_modules\\/normalize-package-data\\//.test(f)),
+  automation: ks.some((f) => /node_modules\\/@pulumi\\/pulumi\\/automation\\/index\\.js$/.test(f)) }; };`;
+const NONE = { typescript: false, arborist: false, normalize: false, automation: false };
+const ALL = { typescript: true, arborist: true, normalize: true, automation: true };
 
 describe("runtime: SDK modules loaded on first use (runtime/lazy-modules.ts)", function () {
   this.timeout(60000);
 
   /** One process: load the SDK and @pulumi/aws, then serialize a function and compute code paths. */
-  let lazy: { before: unknown; afterSerialize: { typescript: boolean }; after: unknown; result: number; yaml: boolean };
+  let lazy: { before: unknown; afterSerialize: { typescript: boolean }; after: Record<string, boolean>; result: number; yaml: boolean; automation: Record<string, unknown> };
   before(() => {
     lazy = fresh(
       `${LOADED} const pulumi = require("@pulumi/pulumi"); require("@pulumi/aws"); const before = loaded();
@@ -43,26 +49,32 @@ describe("runtime: SDK modules loaded on first use (runtime/lazy-modules.ts)", f
          const afterSerialize = loaded();
          const paths = await pulumi.runtime.computeCodePaths({ extraIncludePackages: ["yaml"] });
          const fn = new Function("exports", "require", sf.text + "; return exports." + sf.exportName + ";")({}, require);
-         console.log(JSON.stringify({ before, afterSerialize, after: loaded(), result: fn(7), yaml: [...paths.keys()].some((p) => p.includes("node_modules/yaml")) }));
+         const after = loaded();
+         const automation = { LocalWorkspace: typeof pulumi.automation.LocalWorkspace, loaded: loaded().automation };
+         console.log(JSON.stringify({ before, afterSerialize, after, result: fn(7), yaml: [...paths.keys()].some((p) => p.includes("node_modules/yaml")), automation }));
        })().catch((e) => { console.error(e); process.exit(1); });`,
     );
   });
 
-  it("loads @pulumi/pulumi and @pulumi/aws without the TypeScript compiler or @npmcli/arborist", () => {
-    expect(lazy.before).to.deep.equal({ typescript: false, arborist: false });
+  it("loads @pulumi/pulumi and @pulumi/aws without the TypeScript compiler, @npmcli/arborist, normalize-package-data or the Automation API", () => {
+    expect(lazy.before).to.deep.equal(NONE);
   });
 
-  it("without the hook (no boot, or PULUMI_ECS_FLEET_EAGER_SDK=1) the SDK loads both at start-up, as it always did", () => {
+  it("without the hook (no boot, or PULUMI_ECS_FLEET_EAGER_SDK=1) the SDK loads them all at start-up, as it always did", () => {
     const script = `${LOADED} require("@pulumi/pulumi"); console.log(JSON.stringify(loaded()));`;
-    expect(fresh(script, { boot: false })).to.deep.equal({ typescript: true, arborist: true });
-    expect(fresh(script, { env: { PULUMI_ECS_FLEET_EAGER_SDK: "1" } })).to.deep.equal({ typescript: true, arborist: true });
+    expect(fresh(script, { boot: false })).to.deep.equal(ALL);
+    expect(fresh(script, { env: { PULUMI_ECS_FLEET_EAGER_SDK: "1" } })).to.deep.equal(ALL);
   });
 
   it("still serializes a function (TypeScript parses it on first use) and computes code paths (arborist on first use)", () => {
     expect(lazy.afterSerialize.typescript).to.equal(true);
-    expect(lazy.after).to.deep.equal({ typescript: true, arborist: true });
+    expect(lazy.after).to.deep.equal({ ...ALL, automation: false });
     expect(lazy.result).to.equal(42);
     expect(lazy.yaml).to.equal(true);
+  });
+
+  it("still gives pulumi.automation on first use", () => {
+    expect(lazy.automation).to.deep.equal({ LocalWorkspace: "function", loaded: true });
   });
 
   it("the program loads only the @pulumi/aws namespaces it uses (components/aws.ts), never the package index", () => {
