@@ -3,17 +3,16 @@
  * so each test can break exactly one property of its own copy.
  */
 import * as path from "path";
-import { recorder } from "../setup";
-import { runProgram } from "../../offline/run-plan";
 import { readStackFile } from "../../offline/stack-file";
 import { rawConfig } from "../config-fixtures";
 import { PlanResource, VerifiablePlan } from "../../verify/types";
-import { ROOT } from "../helpers";
+import { ROOT, sharedRun } from "../helpers";
 
 export const NOW = new Date("2026-11-24T00:00:00Z");
 
+/** The plan of `raw` (one program run per input per process, test/helpers.ts), as a copy of its own. */
 export async function planOfRaw(stack: string, raw: Record<string, string>, secretKeys: string[] = []): Promise<VerifiablePlan> {
-  const run = await runProgram(recorder, { stack, raw, secretKeys, now: NOW });
+  const run = await sharedRun({ stack, raw, secretKeys, now: NOW });
   if (!run.ok) throw new Error(`${stack}: ${run.issues.map((i) => `${i.path}: ${i.message}`).join("\n")}`);
   return JSON.parse(JSON.stringify({ stack: run.stack, resources: run.resources, outputs: run.outputs }));
 }
@@ -24,6 +23,11 @@ export async function planOfStackFile(file: string, stack?: string): Promise<Ver
 }
 
 export const shippedStack = (stack: string) => planOfStackFile(path.join(ROOT, `Pulumi.${stack}.yaml`));
+
+/** The two plans most checks are proven on: the host-routed config and the shipped prod stack. */
+export async function hostsAndProd(): Promise<{ hosts: VerifiablePlan; prod: VerifiablePlan }> {
+  return { hosts: await planOfRaw("dev", hostRoutedConfig()), prod: await shippedStack("prod") };
+}
 
 /**
  * Two public services on one path, told apart only by host (the case host-header routing exists

@@ -3,7 +3,7 @@ import { Model } from "../../verify/model";
 import { health } from "../../verify/checks/health";
 import { network, cidrContains } from "../../verify/checks/network";
 import { CheckResult, VerifiablePlan } from "../../verify/types";
-import { all, copy, find, hostRoutedConfig, planOfRaw, shippedStack } from "./fixtures";
+import { all, copy, find, hostsAndProd } from "./fixtures";
 
 const runHealth = (plan: VerifiablePlan) => health.run(new Model(plan)) as CheckResult;
 const runNetwork = (plan: VerifiablePlan) => network.run(new Model(plan)) as CheckResult;
@@ -14,8 +14,7 @@ describe("verify: health and network", function () {
   let hosts: VerifiablePlan;
   let prod: VerifiablePlan;
   before(async () => {
-    hosts = await planOfRaw("dev", hostRoutedConfig());
-    prod = await shippedStack("prod");
+    ({ hosts, prod } = await hostsAndProd());
   });
 
   describe("health", () => {

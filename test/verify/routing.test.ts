@@ -3,7 +3,7 @@ import { Model } from "../../verify/model";
 import { routing } from "../../verify/checks/routing";
 import { globCovers, globMatch } from "../../verify/alb";
 import { CheckResult, VerifiablePlan } from "../../verify/types";
-import { all, copy, hostRoutedConfig, planOfRaw, shippedStack } from "./fixtures";
+import { all, copy, hostsAndProd } from "./fixtures";
 
 const RULE = "aws:lb/listenerRule:ListenerRule";
 const run = (plan: VerifiablePlan) => routing.run(new Model(plan)) as CheckResult;
@@ -13,8 +13,7 @@ describe("verify: routing", function () {
   let hosts: VerifiablePlan;
   let prod: VerifiablePlan;
   before(async () => {
-    hosts = await planOfRaw("dev", hostRoutedConfig());
-    prod = await shippedStack("prod");
+    ({ hosts, prod } = await hostsAndProd());
   });
 
   it("ALB wildcards: * is any run, ? one character; host case-insensitive, path case-sensitive", () => {
