@@ -233,37 +233,26 @@ function unwrap(schema: z.ZodTypeAny): z.ZodTypeAny {
 
 const DROP = Symbol("drop");
 
+/** `value` when `schema` accepts it, else its repair when the schema accepts that, else DROP. */
+function keepOrRepair(schema: z.ZodTypeAny, value: unknown): unknown {
+  if (schema.safeParse(value).success) return value;
+  const fixed = repair(schema, value);
+  return fixed !== DROP && schema.safeParse(fixed).success ? fixed : DROP;
+}
+
 function repair(schema: z.ZodTypeAny, value: unknown): unknown {
   const inner = unwrap(schema);
   const shape = STRUCT_SHAPES.get(inner);
-  if (shape && isMapping(value)) {
-    const out = Object.create(null) as Record<string, unknown>;
-    for (const key of Object.keys(shape)) {
-      if (!hasOwn(value, key)) continue;
-      const field = shape[key] as z.ZodTypeAny;
-      if (field.safeParse(value[key]).success) {
-        out[key] = value[key];
-        continue;
-      }
-      const fixed = repair(field, value[key]);
-      if (fixed !== DROP && field.safeParse(fixed).success) out[key] = fixed;
-    }
-    return out;
+  const entry = shape ? undefined : MAP_ENTRIES.get(inner);
+  if ((!shape && !entry) || !isMapping(value)) return DROP;
+  // A struct keeps its known keys, a map all its keys; each value as it is or repaired, or dropped.
+  const out = Object.create(null) as Record<string, unknown>;
+  for (const key of Object.keys(shape ?? value)) {
+    if (!hasOwn(value, key)) continue;
+    const kept = keepOrRepair(shape ? (shape[key] as z.ZodTypeAny) : entry!, value[key]);
+    if (kept !== DROP) out[key] = kept;
   }
-  const entry = MAP_ENTRIES.get(inner);
-  if (entry && isMapping(value)) {
-    const out = Object.create(null) as Record<string, unknown>;
-    for (const key of Object.keys(value)) {
-      if (entry.safeParse(value[key]).success) {
-        out[key] = value[key];
-        continue;
-      }
-      const fixed = repair(entry, value[key]);
-      if (fixed !== DROP && entry.safeParse(fixed).success) out[key] = fixed;
-    }
-    return out;
-  }
-  return DROP;
+  return out;
 }
 
 /**
